@@ -1,0 +1,8 @@
+//! ossbridge-core: everything that speaks the OSS protocol.
+//!
+//! Bindings (C, Python, Node) and the CLI are thin layers over this crate; the local
+//! server (`ossbridge-server`) reuses its signing, XML and error model to verify requests.
+
+pub mod error;
+
+pub use error::{Error, ErrorKind, Result, ServiceError};
