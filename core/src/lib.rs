@@ -3,6 +3,7 @@
 //! Bindings (C, Python, Node) and the CLI are thin layers over this crate; the local
 //! server (`ossbridge-server`) reuses its signing, XML and error model to verify requests.
 
+pub mod crc64;
 pub mod error;
 
 pub use error::{Error, ErrorKind, Result, ServiceError};
