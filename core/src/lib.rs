@@ -4,6 +4,9 @@
 //! server (`ossbridge-server`) reuses its signing, XML and error model to verify requests.
 
 pub mod crc64;
+pub mod credentials;
+pub mod endpoint;
 pub mod error;
+pub mod signing;
 
 pub use error::{Error, ErrorKind, Result, ServiceError};
