@@ -1,0 +1,30 @@
+//! Large-object transfers over the async client.
+//!
+//! * [`Client::upload_file`](crate::client::Client::upload_file): PutObject below a
+//!   threshold, otherwise a multipart upload with `parallel` parts in flight, SSE set at
+//!   initiation, each part's CRC-64 checked, the whole-object CRC combined from the parts
+//!   and checked on Complete. A checkpoint (file and/or callback) lets a killed upload
+//!   resume; recorded parts are verified against ListParts first.
+//! * [`Client::download_file`](crate::client::Client::download_file): ranged GETs with
+//!   `parallel` ranges in flight, each written at its offset into a temporary file,
+//!   CRC-64s combined in order and checked against the object's, then renamed into place.
+//!   Resumable through a checkpoint file.
+//!
+//! Memory: every part or range is streamed between the file and the socket in 256 KiB
+//! chunks, so buffers stay around `parallel × 256 KiB` (well under `parallel × part_size`,
+//! the bound the official SDKs document).
+
+pub mod checkpoint;
+mod download;
+mod upload;
+
+pub use checkpoint::{CheckpointPart, DownloadCheckpoint, UploadCheckpoint};
+pub use download::{DownloadFileOptions, DownloadFileResult};
+pub use upload::{CheckpointCallback, UploadFileOptions, UploadFileResult};
+
+/// Default part size: 8 MiB.
+pub const DEFAULT_PART_SIZE: u64 = 8 << 20;
+/// Smallest part OSS accepts (except the last part): 100 KiB.
+pub const MIN_PART_SIZE: u64 = 100 * 1024;
+/// Default number of parts or ranges in flight.
+pub const DEFAULT_PARALLEL: usize = 4;
