@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interop suite: drives `ossbridge serve` with the official SDKs (oss2, alibabacloud-oss-v2,
 # ali-oss, the Go v2 SDK). Each language part starts its own server on a free port.
-# Usage: tests/interop/run.sh [python|node|go ...]   (default: all three)
+# Usage: tests/interop/run.sh [python|node|go|venv ...]   (default: python node go;
+# `venv` only creates .venv-interop, for bench/run.sh)
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +20,7 @@ fi
 failed=()
 SECONDS=0
 
-run_python() {
+ensure_venv() {
     local stamp="$VENV/.requirements.sha256"
     local want
     want="$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
@@ -31,6 +32,14 @@ run_python() {
             -r "$HERE/requirements.txt" || return 1
         echo "$want" >"$stamp"
     fi
+}
+
+run_venv() {
+    ensure_venv
+}
+
+run_python() {
+    ensure_venv || return 1
     (cd "$HERE/python" && "$VENV/bin/python" -m pytest -q -p no:cacheprovider .)
 }
 

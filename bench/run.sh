@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Benchmarks. Each area adds its own section; every section prints a table.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+
+# --- server throughput (interop area): oss2 and curl against `ossbridge serve` ---
+bash tests/interop/run.sh venv >/dev/null
+.venv-interop/bin/python bench/server_bench.py "$@"
