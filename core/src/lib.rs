@@ -6,6 +6,7 @@
 pub mod client;
 pub mod config;
 pub mod crc64;
+pub mod cse;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
