@@ -160,6 +160,23 @@ pub enum AppendEncryption {
 }
 
 impl AppendEncryption {
+    /// Converts a general SSE option; a named CMK is rejected because OSS does not allow
+    /// one for appendable objects.
+    pub fn from_sse(sse: &ServerSideEncryption) -> Result<AppendEncryption> {
+        Ok(match sse {
+            ServerSideEncryption::Aes256 => AppendEncryption::Aes256,
+            ServerSideEncryption::Sm4 => AppendEncryption::Sm4,
+            ServerSideEncryption::Kms { key_id: Some(_), .. } => {
+                return Err(Error::invalid_argument(
+                    "appendable objects cannot be encrypted with a named KMS key (OSS allows only the default CMK)",
+                ))
+            }
+            ServerSideEncryption::Kms { key_id: None, data_encryption } => {
+                AppendEncryption::Kms { data_encryption: *data_encryption }
+            }
+        })
+    }
+
     pub fn headers(&self) -> Vec<(String, String)> {
         let sse = match self {
             AppendEncryption::Aes256 => ServerSideEncryption::Aes256,

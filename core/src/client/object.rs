@@ -66,7 +66,9 @@ impl Client {
     fn get_request(&self, bucket: &str, key: &str, options: &GetObjectOptions) -> Result<Request> {
         validate_bucket(bucket)?;
         validate_key(key)?;
-        let mut req = Request::new(Method::GET, Some(bucket), Some(key));
+        let mut req = Request::new(Method::GET, Some(bucket), Some(key)).headers(
+            crate::model::object::validate_extra_headers(&options.extra_headers)?,
+        );
         if let Some(range) = &options.range {
             if range.end.is_some_and(|end| end < range.start) {
                 return Err(Error::invalid_argument(format!(

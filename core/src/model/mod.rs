@@ -32,6 +32,8 @@ pub struct ResponseMeta {
     pub sse: SseInfo,
     /// Every response header, names lower-cased, in the order received.
     pub headers: Vec<(String, String)>,
+    /// The URL the request went to, without its query (no signature leaks).
+    pub request_url: String,
 }
 
 impl ResponseMeta {
@@ -50,6 +52,7 @@ impl ResponseMeta {
             crc64: find(crc64::CRC64_HEADER).and_then(|v| crc64::parse_header(&v)),
             sse: SseInfo::from_headers(&headers),
             headers,
+            request_url: String::new(),
         }
     }
 

@@ -39,6 +39,60 @@ pub struct ObjectAttributes {
     pub storage_class: Option<String>,
     /// `x-oss-forbid-overwrite: true` fails the call if the key exists.
     pub forbid_overwrite: bool,
+    /// Further headers sent verbatim (`Cache-Control`, `Content-Disposition`, `Expires`,
+    /// `x-oss-tagging`...). Names the client sets itself (signing, length, SSE) are
+    /// rejected: SSE goes through the typed option ([`ObjectAttributes::from_raw_headers`]
+    /// lifts raw SSE headers into it).
+    pub extra_headers: Vec<(String, String)>,
+}
+
+/// Headers a caller may not pass verbatim: the client computes them, or they have a
+/// typed option that makes sure they go only where OSS accepts them.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "host",
+    "content-length",
+    "date",
+    "x-oss-date",
+    "x-oss-content-sha256",
+    "x-oss-security-token",
+    "transfer-encoding",
+    "expect",
+    "connection",
+    crate::sse::HEADER_SSE,
+    crate::sse::HEADER_SSE_KEY_ID,
+    crate::sse::HEADER_SSE_DATA,
+];
+
+/// Validates verbatim headers: token names, no reserved ones, no line breaks in values.
+pub(crate) fn validate_extra_headers(
+    headers: &[(String, String)],
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let lower = name.trim().to_ascii_lowercase();
+        let token = !lower.is_empty()
+            && lower
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !token {
+            return Err(Error::invalid_argument(format!(
+                "invalid header name {name:?}"
+            )));
+        }
+        if RESERVED_HEADERS.contains(&lower.as_str()) {
+            return Err(Error::invalid_argument(format!(
+                "header {name:?} cannot be passed verbatim: the client sets it (SSE headers go through the sse option)"
+            )));
+        }
+        if value.contains(['\r', '\n']) {
+            return Err(Error::invalid_argument(format!(
+                "header {name:?} has a line break in its value"
+            )));
+        }
+        out.push((lower, value.clone()));
+    }
+    Ok(out)
 }
 
 impl ObjectAttributes {
@@ -71,7 +125,49 @@ impl ObjectAttributes {
         if self.forbid_overwrite {
             out.push(("x-oss-forbid-overwrite".to_string(), "true".to_string()));
         }
+        out.extend(validate_extra_headers(&self.extra_headers)?);
         Ok(out)
+    }
+
+    /// Lifts a raw header list (as ali-oss, oss2 or the C++ SDK users write it) into typed
+    /// options: the three SSE headers become a validated [`ServerSideEncryption`];
+    /// `Content-Type`, `x-oss-meta-*`, `x-oss-object-acl`, `x-oss-storage-class` and
+    /// `x-oss-forbid-overwrite` become fields; the rest goes to `extra_headers`. Names are
+    /// matched case-insensitively.
+    pub fn from_raw_headers(
+        headers: &[(String, String)],
+    ) -> Result<(Option<ServerSideEncryption>, ObjectAttributes)> {
+        let mut attrs = ObjectAttributes::default();
+        let (mut algorithm, mut key_id, mut data) = (None, None, None);
+        for (name, value) in headers {
+            let lower = name.trim().to_ascii_lowercase();
+            match lower.as_str() {
+                crate::sse::HEADER_SSE => algorithm = Some(value.clone()),
+                crate::sse::HEADER_SSE_KEY_ID => key_id = Some(value.clone()),
+                crate::sse::HEADER_SSE_DATA => data = Some(value.clone()),
+                "content-type" => attrs.content_type = Some(value.clone()),
+                "x-oss-object-acl" => attrs.acl = Some(Acl::parse(value.trim())?),
+                "x-oss-storage-class" => attrs.storage_class = Some(value.clone()),
+                "x-oss-forbid-overwrite" => {
+                    attrs.forbid_overwrite = value.trim().eq_ignore_ascii_case("true")
+                }
+                _ => match lower.strip_prefix("x-oss-meta-") {
+                    Some(meta) => attrs.metadata.push((meta.to_string(), value.clone())),
+                    None => attrs.extra_headers.push((name.clone(), value.clone())),
+                },
+            }
+        }
+        validate_extra_headers(&attrs.extra_headers)?;
+        let sse = match algorithm {
+            Some(a) => Some(ServerSideEncryption::from_parts(&a, key_id.as_deref(), data.as_deref())?),
+            None if key_id.is_some() || data.is_some() => {
+                return Err(Error::invalid_argument(
+                    "x-oss-server-side-encryption-key-id / -data-encryption need x-oss-server-side-encryption: KMS",
+                ))
+            }
+            None => None,
+        };
+        Ok((sse, attrs))
     }
 }
 
@@ -111,6 +207,9 @@ pub struct GetObjectOptions {
     /// Read only part of the object. The whole-object CRC-64 cannot be checked then.
     pub range: Option<ByteRange>,
     pub progress: Option<Progress>,
+    /// Further headers sent verbatim (`If-Modified-Since`, `If-Match`...), validated like
+    /// [`ObjectAttributes::extra_headers`].
+    pub extra_headers: Vec<(String, String)>,
 }
 
 /// What OSS says about an object (HeadObject, GetObject).
@@ -303,4 +402,64 @@ pub struct PresignedUrl {
     pub expiration: i64,
     /// Headers the request must carry exactly as signed.
     pub signed_headers: Vec<(String, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_headers_are_lifted_into_typed_options() {
+        let raw: Vec<(String, String)> = [
+            ("X-Oss-Server-Side-Encryption", "KMS"),
+            ("x-oss-server-side-encryption-key-id", "cmk"),
+            ("Content-Type", "text/plain"),
+            ("x-oss-meta-Owner", "me"),
+            ("Cache-Control", "no-cache"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let (sse, attrs) = ObjectAttributes::from_raw_headers(&raw).unwrap();
+        assert_eq!(sse, Some(ServerSideEncryption::kms_with_key("cmk")));
+        assert_eq!(attrs.content_type.as_deref(), Some("text/plain"));
+        assert_eq!(
+            attrs.metadata,
+            vec![("owner".to_string(), "me".to_string())]
+        );
+        let headers = attrs.headers().unwrap();
+        assert!(headers.contains(&("cache-control".to_string(), "no-cache".to_string())));
+    }
+
+    #[test]
+    fn reserved_or_malformed_extra_headers_are_rejected() {
+        let attrs = ObjectAttributes {
+            extra_headers: vec![("Authorization".into(), "x".into())],
+            ..Default::default()
+        };
+        assert!(attrs
+            .headers()
+            .unwrap_err()
+            .message()
+            .contains("Authorization"));
+        let attrs = ObjectAttributes {
+            extra_headers: vec![("x-oss-server-side-encryption".into(), "AES256".into())],
+            ..Default::default()
+        };
+        assert!(attrs
+            .headers()
+            .unwrap_err()
+            .message()
+            .contains("sse option"));
+        let attrs = ObjectAttributes {
+            extra_headers: vec![("a b".into(), "x".into())],
+            ..Default::default()
+        };
+        assert!(attrs.headers().is_err());
+        let raw = vec![(
+            "x-oss-server-side-encryption-key-id".to_string(),
+            "k".to_string(),
+        )];
+        assert!(ObjectAttributes::from_raw_headers(&raw).is_err());
+    }
 }

@@ -69,8 +69,8 @@ impl Client {
         let size = head.info.object_size;
         if size <= options.part_size {
             let get = GetObjectOptions {
-                range: None,
                 progress: options.progress.clone(),
+                ..Default::default()
             };
             let r = self.get_object_to_file(bucket, key, path, &get).await?;
             return Ok(DownloadFileResult {
