@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The Python binding's suite (`make test-python`): builds the abi3 extension into a virtualenv
+# this script creates (.venv-python at the repo root, from the pinned requirements.txt), then
+# runs pytest against a local `ossbridge serve` and checks the .pyi stubs with mypy.stubtest.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+venv=${OSSBRIDGE_PYTHON_VENV:-$root/.venv-python}
+python=${PYTHON:-python3}
+
+# (Re)create the venv when the pinned requirements change.
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+  echo "$want" >"$stamp"
+fi
+export VIRTUAL_ENV=$venv PATH="$venv/bin:$PATH"
+
+# The server every test talks to (make test builds it first; build it when run alone).
+[ -x "$root/target/release/ossbridge" ] || (cd "$root" && cargo build --release --locked --bin ossbridge)
+export OSSBRIDGE_SERVER_BIN=$root/target/release/ossbridge
+
+# Dev profile: the tests need correctness, not speed, and it shares artefacts with cargo test.
+(cd "$here" && maturin develop --quiet --locked)
+python -c 'import ossbridge._ossbridge' # fail here, clearly, if the build did not install
+
+cd "$here"
+python -m pytest tests -q -p no:cacheprovider "$@"
+# The native module's hand-written stubs against the runtime, then the pure-Python package
+# (typed against those stubs) under mypy --strict.
+python -m mypy.stubtest ossbridge._ossbridge --allowlist "$here/tests/stubtest-allowlist.txt" --mypy-config-file "$here/tests/mypy.ini"
+python -m mypy --strict --config-file "$here/tests/mypy.ini" "$here/python/ossbridge"
