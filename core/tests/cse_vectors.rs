@@ -28,8 +28,14 @@ fn vectors() -> Vec<Vector> {
             let files = &v["files"];
             let plaintext = read(files["plaintext"].as_str().unwrap());
             let ciphertext = read(files["ciphertext"].as_str().unwrap());
-            assert_eq!(hex::encode(Sha256::digest(&plaintext)), v["plaintext_sha256"].as_str().unwrap());
-            assert_eq!(hex::encode(Sha256::digest(&ciphertext)), v["ciphertext_sha256"].as_str().unwrap());
+            assert_eq!(
+                hex::encode(Sha256::digest(&plaintext)),
+                v["plaintext_sha256"].as_str().unwrap()
+            );
+            assert_eq!(
+                hex::encode(Sha256::digest(&ciphertext)),
+                v["ciphertext_sha256"].as_str().unwrap()
+            );
             Vector {
                 name: v["name"].as_str().unwrap().to_string(),
                 plaintext,
@@ -46,15 +52,29 @@ fn vectors() -> Vec<Vector> {
 fn key_forms() -> Vec<(&'static str, RsaMasterKey)> {
     let p = |n: &str| pem(n);
     vec![
-        ("pkcs8 private only", RsaMasterKey::from_pem(None, Some(&p("rsa2048_A.private_pkcs8.pem"))).unwrap()),
-        ("pkcs1 private only", RsaMasterKey::from_pem(None, Some(&p("rsa2048_A.private_pkcs1.pem"))).unwrap()),
+        (
+            "pkcs8 private only",
+            RsaMasterKey::from_pem(None, Some(&p("rsa2048_A.private_pkcs8.pem"))).unwrap(),
+        ),
+        (
+            "pkcs1 private only",
+            RsaMasterKey::from_pem(None, Some(&p("rsa2048_A.private_pkcs1.pem"))).unwrap(),
+        ),
         (
             "spki public + pkcs8 private",
-            RsaMasterKey::from_pem(Some(&p("rsa2048_A.public_spki.pem")), Some(&p("rsa2048_A.private_pkcs8.pem"))).unwrap(),
+            RsaMasterKey::from_pem(
+                Some(&p("rsa2048_A.public_spki.pem")),
+                Some(&p("rsa2048_A.private_pkcs8.pem")),
+            )
+            .unwrap(),
         ),
         (
             "pkcs1 public + pkcs1 private",
-            RsaMasterKey::from_pem(Some(&p("rsa2048_A.public_pkcs1.pem")), Some(&p("rsa2048_A.private_pkcs1.pem"))).unwrap(),
+            RsaMasterKey::from_pem(
+                Some(&p("rsa2048_A.public_pkcs1.pem")),
+                Some(&p("rsa2048_A.private_pkcs1.pem")),
+            )
+            .unwrap(),
         ),
     ]
 }
@@ -64,10 +84,16 @@ async fn vectors_decrypt_whole_with_every_key_form() {
     for v in vectors() {
         for (form, key) in key_forms() {
             let keys = MasterKeys::new(Arc::new(key));
-            let dec = ObjectDecryptor::new(&keys, envelope_of(&v.meta)).await.unwrap();
+            let dec = ObjectDecryptor::new(&keys, envelope_of(&v.meta))
+                .await
+                .unwrap();
             assert!(!dec.is_authenticated());
             let plain = dec.decrypt_object(v.ciphertext.clone()).unwrap();
-            assert!(plain == v.plaintext, "{}: {form}: whole-object plaintext differs", v.name);
+            assert!(
+                plain == v.plaintext,
+                "{}: {form}: whole-object plaintext differs",
+                v.name
+            );
         }
     }
 }
@@ -81,7 +107,12 @@ async fn vectors_unwrap_to_the_recorded_key_and_iv() {
         let iv = key.unwrap(&env.wrap_alg, &env.wrapped_start).await.unwrap();
         assert_eq!(hex::encode(cek.as_bytes()), v.cek_hex, "{}", v.name);
         assert_eq!(hex::encode(iv.as_bytes()), v.iv_hex, "{}", v.name);
-        assert_eq!(&iv.as_bytes()[8..12], &[0, 0, 0, 0], "{}: IV bytes 8..11 are zero", v.name);
+        assert_eq!(
+            &iv.as_bytes()[8..12],
+            &[0, 0, 0, 0],
+            "{}: IV bytes 8..11 are zero",
+            v.name
+        );
     }
 }
 
@@ -90,23 +121,49 @@ async fn vectors_decrypt_every_small_range_and_random_large_ranges() {
     let keys = keys_a();
     let mut checked = 0u64;
     for v in vectors() {
-        let dec = ObjectDecryptor::new(&keys, envelope_of(&v.meta)).await.unwrap();
+        let dec = ObjectDecryptor::new(&keys, envelope_of(&v.meta))
+            .await
+            .unwrap();
         let size = v.plaintext.len() as u64;
         let mut ranges = Vec::new();
         // Every start in the first 70 bytes against a spread of ends; part boundaries (vec03).
         for start in 0..70u64 {
-            for end in [start, start + 1, start + 15, start + 16, start + 17, start + 100, size - 1, size + 5] {
+            for end in [
+                start,
+                start + 1,
+                start + 15,
+                start + 16,
+                start + 17,
+                start + 100,
+                size - 1,
+                size + 5,
+            ] {
                 ranges.push(ByteRange::Bounded { start, end });
             }
         }
         for b in [16384u64, 32768, size - 16, size - 1] {
             for d in 0..20u64 {
                 let start = b.saturating_sub(10) + d;
-                ranges.push(ByteRange::Bounded { start, end: start + 30 });
+                ranges.push(ByteRange::Bounded {
+                    start,
+                    end: start + 30,
+                });
                 ranges.push(ByteRange::From { start });
             }
         }
-        for len in [0u64, 1, 5, 15, 16, 17, 100, size - 1, size, size + 1, size * 2] {
+        for len in [
+            0u64,
+            1,
+            5,
+            15,
+            16,
+            17,
+            100,
+            size - 1,
+            size,
+            size + 1,
+            size * 2,
+        ] {
             ranges.push(ByteRange::Suffix { len });
         }
         let mut rng = Rng(0x5eed ^ size);
@@ -117,7 +174,12 @@ async fn vectors_decrypt_every_small_range_and_random_large_ranges() {
             let want = expected(&v.plaintext, &range);
             let got = serve_range(&v.ciphertext, &range)
                 .map(|(offset, bytes)| dec.decrypt_ctr_range(offset, bytes).unwrap());
-            assert!(got == want, "{}: range {} decrypts wrong", v.name, range.to_header());
+            assert!(
+                got == want,
+                "{}: range {} decrypts wrong",
+                v.name,
+                range.to_header()
+            );
             checked += 1;
         }
     }
@@ -127,18 +189,30 @@ async fn vectors_decrypt_every_small_range_and_random_large_ranges() {
 #[tokio::test]
 async fn vectors_refuse_the_wrong_and_the_public_only_key() {
     for v in vectors() {
-        let wrong = RsaMasterKey::from_pem(None, Some(&pem("rsa2048_B.private_pkcs8.pem"))).unwrap();
-        let err = ObjectDecryptor::new(&MasterKeys::new(Arc::new(wrong)), envelope_of(&v.meta)).await.unwrap_err();
+        let wrong =
+            RsaMasterKey::from_pem(None, Some(&pem("rsa2048_B.private_pkcs8.pem"))).unwrap();
+        let err = ObjectDecryptor::new(&MasterKeys::new(Arc::new(wrong)), envelope_of(&v.meta))
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Crypto, "{}: {err}", v.name);
-        let public_only = RsaMasterKey::from_pem(Some(&pem("rsa2048_A.public_spki.pem")), None).unwrap();
-        let err = ObjectDecryptor::new(&MasterKeys::new(Arc::new(public_only)), envelope_of(&v.meta)).await.unwrap_err();
+        let public_only =
+            RsaMasterKey::from_pem(Some(&pem("rsa2048_A.public_spki.pem")), None).unwrap();
+        let err = ObjectDecryptor::new(
+            &MasterKeys::new(Arc::new(public_only)),
+            envelope_of(&v.meta),
+        )
+        .await
+        .unwrap_err();
         assert!(err.to_string().contains("private key"), "{}: {err}", v.name);
     }
 }
 
 #[tokio::test]
 async fn vec01_full_read_detects_a_flipped_byte_via_its_md5() {
-    let v = vectors().into_iter().find(|v| v.name.starts_with("vec01")).unwrap();
+    let v = vectors()
+        .into_iter()
+        .find(|v| v.name.starts_with("vec01"))
+        .unwrap();
     let keys = keys_a();
     let env = envelope_of(&v.meta);
     assert!(env.unencrypted_content_md5.is_some());
@@ -152,13 +226,19 @@ async fn vec01_full_read_detects_a_flipped_byte_via_its_md5() {
     }
     let mut short = v.ciphertext.clone();
     short.pop();
-    assert!(dec.decrypt_object(short).is_err(), "truncation is caught by unencrypted-content-length");
+    assert!(
+        dec.decrypt_object(short).is_err(),
+        "truncation is caught by unencrypted-content-length"
+    );
 }
 
 #[test]
 fn mismatched_public_and_private_keys_are_refused() {
-    let err = RsaMasterKey::from_pem(Some(&pem("rsa2048_B.public_spki.pem")), Some(&pem("rsa2048_A.private_pkcs8.pem")))
-        .unwrap_err();
+    let err = RsaMasterKey::from_pem(
+        Some(&pem("rsa2048_B.public_spki.pem")),
+        Some(&pem("rsa2048_A.private_pkcs8.pem")),
+    )
+    .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     let err = RsaMasterKey::from_pem(Some("not a pem"), None).unwrap_err();
     assert!(err.to_string().contains("PEM"), "{err}");
@@ -170,5 +250,8 @@ fn mismatched_public_and_private_keys_are_refused() {
 fn key_debug_output_never_contains_key_material() {
     let key = rsa_a();
     let shown = format!("{key:?}");
-    assert!(shown.contains("redacted") && !shown.contains("MII"), "{shown}");
+    assert!(
+        shown.contains("redacted") && !shown.contains("MII"),
+        "{shown}"
+    );
 }

@@ -34,10 +34,16 @@ impl AesWrapMasterKey {
         if !matches!(key.len(), 16 | 32) {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
-                format!("an AES key-wrap master key must be 16 or 32 bytes, got {}", key.len()),
+                format!(
+                    "an AES key-wrap master key must be 16 or 32 bytes, got {}",
+                    key.len()
+                ),
             ));
         }
-        Ok(AesWrapMasterKey { key: SecretBytes::new(key.to_vec()), description: MaterialDescription::new() })
+        Ok(AesWrapMasterKey {
+            key: SecretBytes::new(key.to_vec()),
+            description: MaterialDescription::new(),
+        })
     }
 
     pub fn with_material_description(mut self, description: MaterialDescription) -> Self {
@@ -69,7 +75,9 @@ impl AesWrapMasterKey {
         let wrapped = b64_decode_header("key/start", header_value)?;
         let mut out = Zeroizing::new(vec![0u8; wrapped.len()]);
         let result = if wrap_alg.eq_ignore_ascii_case(WRAP_ALG_AES_KEY_WRAP_PAD) {
-            self.kek()?.unwrap_with_padding(&wrapped, &mut out).map(|p| p.len())
+            self.kek()?
+                .unwrap_with_padding(&wrapped, &mut out)
+                .map(|p| p.len())
         } else {
             self.kek()?.unwrap(&wrapped, &mut out).map(|p| p.len())
         };

@@ -49,7 +49,10 @@ impl SegmentLayout {
                 ),
             ));
         }
-        Ok(SegmentLayout { segment_size, plaintext_size })
+        Ok(SegmentLayout {
+            segment_size,
+            plaintext_size,
+        })
     }
 
     pub fn segment_size(&self) -> u64 {
@@ -147,7 +150,9 @@ pub struct SegmentCipher {
 
 impl std::fmt::Debug for SegmentCipher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SegmentCipher").field("layout", &self.layout).finish_non_exhaustive()
+        f.debug_struct("SegmentCipher")
+            .field("layout", &self.layout)
+            .finish_non_exhaustive()
     }
 }
 
@@ -170,7 +175,8 @@ impl SegmentCipher {
         stored_commitment: &[u8],
     ) -> Result<Self> {
         let (content_key, commitment) = derive(data_key, salt)?;
-        if aws_lc_rs::constant_time::verify_slices_are_equal(&commitment, stored_commitment).is_err()
+        if aws_lc_rs::constant_time::verify_slices_are_equal(&commitment, stored_commitment)
+            .is_err()
         {
             return Err(Error::new(
                 ErrorKind::Crypto,
@@ -184,7 +190,10 @@ impl SegmentCipher {
     fn with_key(content_key: &[u8; 32], layout: SegmentLayout) -> Result<Self> {
         let key = UnboundKey::new(&AES_256_GCM, content_key)
             .map_err(|_| Error::new(ErrorKind::Crypto, "AES-256-GCM key setup failed"))?;
-        Ok(SegmentCipher { key: LessSafeKey::new(key), layout })
+        Ok(SegmentCipher {
+            key: LessSafeKey::new(key),
+            layout,
+        })
     }
 
     pub fn layout(&self) -> &SegmentLayout {
@@ -287,5 +296,8 @@ impl SegmentCipher {
 }
 
 fn truncated(what: &str) -> Error {
-    Error::new(ErrorKind::Crypto, format!("encrypted object is damaged: {what}"))
+    Error::new(
+        ErrorKind::Crypto,
+        format!("encrypted object is damaged: {what}"),
+    )
 }

@@ -30,7 +30,9 @@ pub enum ContentMode {
 
 impl ContentMode {
     pub fn authenticated() -> Self {
-        ContentMode::Authenticated { segment_size: DEFAULT_SEGMENT_SIZE }
+        ContentMode::Authenticated {
+            segment_size: DEFAULT_SEGMENT_SIZE,
+        }
     }
 }
 
@@ -68,7 +70,11 @@ impl std::fmt::Debug for ObjectEncryptor {
 
 impl ObjectEncryptor {
     /// For a single PutObject of `plaintext_size` bytes.
-    pub async fn new(master: &dyn MasterKey, mode: &ContentMode, plaintext_size: u64) -> Result<Self> {
+    pub async fn new(
+        master: &dyn MasterKey,
+        mode: &ContentMode,
+        plaintext_size: u64,
+    ) -> Result<Self> {
         Self::build(master, mode, plaintext_size, None).await
     }
 
@@ -149,7 +155,12 @@ impl ObjectEncryptor {
                 Cipher::Segmented(cipher)
             }
         };
-        Ok(ObjectEncryptor { envelope, cipher, plaintext_size, part_size })
+        Ok(ObjectEncryptor {
+            envelope,
+            cipher,
+            plaintext_size,
+            part_size,
+        })
     }
 
     pub fn envelope(&self) -> &Envelope {
@@ -231,7 +242,9 @@ impl ObjectEncryptor {
 
     /// Plaintext byte range `[start, end)` of part `part_number` (1-based).
     pub fn part_bounds(&self, part_number: u32) -> Result<(u64, u64)> {
-        let p = self.part_size.ok_or_else(|| invalid("not a multipart encryptor"))?;
+        let p = self
+            .part_size
+            .ok_or_else(|| invalid("not a multipart encryptor"))?;
         let count = self.part_count();
         if part_number == 0 || part_number as u64 > count {
             return Err(invalid(format!(
@@ -279,7 +292,9 @@ pub struct ObjectDecryptor {
 
 impl std::fmt::Debug for ObjectDecryptor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ObjectDecryptor").field("cek_alg", &self.envelope.cek_alg).finish_non_exhaustive()
+        f.debug_struct("ObjectDecryptor")
+            .field("cek_alg", &self.envelope.cek_alg)
+            .finish_non_exhaustive()
     }
 }
 
@@ -290,18 +305,34 @@ impl ObjectDecryptor {
         let cipher = if envelope.cek_alg.eq_ignore_ascii_case(CEK_ALG_AES_CTR) {
             let key = master.unwrap(&wrap_alg, &envelope.wrapped_key).await?;
             let iv = master.unwrap(&wrap_alg, &envelope.wrapped_start).await?;
-            Cipher::Ctr(AesCtr::new(&DataKey::from_slice(key.as_bytes())?, &CounterIv::from_slice(iv.as_bytes())?)?)
+            Cipher::Ctr(AesCtr::new(
+                &DataKey::from_slice(key.as_bytes())?,
+                &CounterIv::from_slice(iv.as_bytes())?,
+            )?)
         } else if envelope.cek_alg == CEK_ALG_AUTHENTICATED {
-            let missing = |name: &str| crypto(format!("authenticated object without its {name} metadata"));
-            let segment_size = envelope.segment_size.ok_or_else(|| missing("segment-size"))?;
-            let plaintext_size = envelope.plaintext_size.ok_or_else(|| missing("plaintext-size"))?;
-            let commitment = envelope.key_commitment.as_deref().ok_or_else(|| missing("key-commitment"))?;
+            let missing =
+                |name: &str| crypto(format!("authenticated object without its {name} metadata"));
+            let segment_size = envelope
+                .segment_size
+                .ok_or_else(|| missing("segment-size"))?;
+            let plaintext_size = envelope
+                .plaintext_size
+                .ok_or_else(|| missing("plaintext-size"))?;
+            let commitment = envelope
+                .key_commitment
+                .as_deref()
+                .ok_or_else(|| missing("key-commitment"))?;
             let commitment = b64_decode_header("key-commitment", commitment)?;
             let layout = SegmentLayout::new(segment_size, plaintext_size)
                 .map_err(|e| crypto(format!("corrupt authenticated metadata: {e}")))?;
             let key = master.unwrap(&wrap_alg, &envelope.wrapped_key).await?;
             let salt = master.unwrap(&wrap_alg, &envelope.wrapped_start).await?;
-            Cipher::Segmented(SegmentCipher::for_reading(key.as_bytes(), salt.as_bytes(), layout, &commitment)?)
+            Cipher::Segmented(SegmentCipher::for_reading(
+                key.as_bytes(),
+                salt.as_bytes(),
+                layout,
+                &commitment,
+            )?)
         } else {
             return Err(crypto(format!(
                 "unsupported content encryption algorithm (cek-alg) {:?}",
@@ -377,7 +408,11 @@ impl ObjectDecryptor {
 
     /// Authenticated objects: verifies and decrypts the fetched stored bytes of `plan` and
     /// returns exactly the requested plaintext.
-    pub fn decrypt_segment_range(&self, plan: &SegmentRangePlan, mut stored: Vec<u8>) -> Result<Vec<u8>> {
+    pub fn decrypt_segment_range(
+        &self,
+        plan: &SegmentRangePlan,
+        mut stored: Vec<u8>,
+    ) -> Result<Vec<u8>> {
         let Cipher::Segmented(c) = &self.cipher else {
             return Err(invalid("decrypt_segment_range on a compatible object"));
         };
@@ -404,7 +439,13 @@ impl ObjectDecryptor {
             (Cipher::Ctr(_), Some(_)) => Some(Md5::new()),
             _ => None,
         };
-        FullReader { decryptor: self, offset: 0, md5, pending: Vec::new(), next_segment: 0 }
+        FullReader {
+            decryptor: self,
+            offset: 0,
+            md5,
+            pending: Vec::new(),
+            next_segment: 0,
+        }
     }
 }
 

@@ -33,7 +33,10 @@ impl AesCtr {
         let unbound = UnboundCipherKey::new(&AES_256, key.as_bytes())
             .map_err(|_| crypto_err("AES-256 key setup failed"))?;
         let key = EncryptingKey::ctr(unbound).map_err(|_| crypto_err("AES-CTR setup failed"))?;
-        Ok(AesCtr { key, counter0: u128::from_be_bytes(*iv.as_bytes()) })
+        Ok(AesCtr {
+            key,
+            counter0: u128::from_be_bytes(*iv.as_bytes()),
+        })
     }
 
     /// The counter block used for the 16-byte block number `block` of the object.

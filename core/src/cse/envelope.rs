@@ -14,7 +14,8 @@ pub const HEADER_WRAP_ALG: &str = "x-oss-meta-client-side-encryption-wrap-alg";
 pub const HEADER_MATDESC: &str = "x-oss-meta-client-side-encryption-matdesc";
 pub const HEADER_UNENCRYPTED_LENGTH: &str =
     "x-oss-meta-client-side-encryption-unencrypted-content-length";
-pub const HEADER_UNENCRYPTED_MD5: &str = "x-oss-meta-client-side-encryption-unencrypted-content-md5";
+pub const HEADER_UNENCRYPTED_MD5: &str =
+    "x-oss-meta-client-side-encryption-unencrypted-content-md5";
 pub const HEADER_DATA_SIZE: &str = "x-oss-meta-client-side-encryption-data-size";
 pub const HEADER_PART_SIZE: &str = "x-oss-meta-client-side-encryption-part-size";
 
@@ -64,7 +65,10 @@ impl MaterialDescription {
             )
         })?;
         let object = value.as_object().ok_or_else(|| {
-            Error::new(ErrorKind::Protocol, format!("{HEADER_MATDESC} is not a JSON object: {json:?}"))
+            Error::new(
+                ErrorKind::Protocol,
+                format!("{HEADER_MATDESC} is not a JSON object: {json:?}"),
+            )
         })?;
         let mut map = BTreeMap::new();
         for (k, v) in object {
@@ -136,18 +140,25 @@ impl Envelope {
             return Ok(None);
         }
         let required = |name: &str| -> Result<String> {
-            found.get(name).filter(|v| !v.is_empty()).cloned().ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Crypto,
-                    format!("incomplete client-side encryption metadata: {name} is missing"),
-                )
-            })
+            found
+                .get(name)
+                .filter(|v| !v.is_empty())
+                .cloned()
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Crypto,
+                        format!("incomplete client-side encryption metadata: {name} is missing"),
+                    )
+                })
         };
         let number = |name: &str| -> Result<Option<u64>> {
             match found.get(name) {
                 None => Ok(None),
                 Some(v) => v.parse::<u64>().map(Some).map_err(|_| {
-                    Error::new(ErrorKind::Crypto, format!("{name} is not a decimal size: {v:?}"))
+                    Error::new(
+                        ErrorKind::Crypto,
+                        format!("{name} is not a decimal size: {v:?}"),
+                    )
                 }),
             }
         };

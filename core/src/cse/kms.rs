@@ -28,7 +28,11 @@ pub trait KmsProvider: Send + Sync + std::fmt::Debug {
         key_id: &'a str,
     ) -> BoxFuture<'a, Result<(Zeroizing<String>, String)>>;
     /// Encrypt(KeyId, Plaintext): CiphertextBlob.
-    fn encrypt<'a>(&'a self, key_id: &'a str, plaintext_b64: &'a str) -> BoxFuture<'a, Result<String>>;
+    fn encrypt<'a>(
+        &'a self,
+        key_id: &'a str,
+        plaintext_b64: &'a str,
+    ) -> BoxFuture<'a, Result<String>>;
     /// Decrypt(CiphertextBlob): Plaintext (base64 text).
     fn decrypt<'a>(&'a self, ciphertext_blob: &'a str) -> BoxFuture<'a, Result<Zeroizing<String>>>;
 }
@@ -88,10 +92,14 @@ fn decode_plaintext(plaintext_b64: &str) -> Result<SecretBytes> {
 
 /// The oss2 layout: the header is base64 of an ASCII base64 blob.
 fn inner_blob(header_value: &str) -> Option<String> {
-    let decoded = base64::engine::general_purpose::STANDARD.decode(header_value.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(header_value.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let looks_b64 = !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
     looks_b64.then_some(text)
 }
 
@@ -144,7 +152,10 @@ impl MasterKey for KmsMasterKey {
             if key.len() != 32 {
                 return Err(Error::new(
                     ErrorKind::Crypto,
-                    format!("KMS GenerateDataKey returned {} bytes, expected 32", key.len()),
+                    format!(
+                        "KMS GenerateDataKey returned {} bytes, expected 32",
+                        key.len()
+                    ),
                 ));
             }
             Ok((key, self.to_header(blob)))

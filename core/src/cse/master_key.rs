@@ -29,8 +29,11 @@ pub trait MasterKey: Send + Sync + std::fmt::Debug {
     fn wrap<'a>(&'a self, secret: &'a [u8]) -> BoxFuture<'a, Result<String>>;
 
     /// Unwraps a header value written with `wrap_alg`.
-    fn unwrap<'a>(&'a self, wrap_alg: &'a str, header_value: &'a str)
-        -> BoxFuture<'a, Result<SecretBytes>>;
+    fn unwrap<'a>(
+        &'a self,
+        wrap_alg: &'a str,
+        header_value: &'a str,
+    ) -> BoxFuture<'a, Result<SecretBytes>>;
 
     /// A fresh 32-byte data key and its wrapped header value. The default draws the key
     /// locally; KMS overrides it with GenerateDataKey.
@@ -54,7 +57,10 @@ pub struct MasterKeys {
 
 impl MasterKeys {
     pub fn new(writer: Arc<dyn MasterKey>) -> Self {
-        MasterKeys { writer, readers: Vec::new() }
+        MasterKeys {
+            writer,
+            readers: Vec::new(),
+        }
     }
 
     /// Adds a key tried for objects whose material description matches it.
@@ -104,9 +110,14 @@ impl MasterKeys {
 
 pub(crate) fn b64_decode_header(name: &str, value: &str) -> Result<Vec<u8>> {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.decode(value.trim()).map_err(|_| {
-        Error::new(ErrorKind::Crypto, format!("client-side encryption header {name} is not base64"))
-    })
+    base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .map_err(|_| {
+            Error::new(
+                ErrorKind::Crypto,
+                format!("client-side encryption header {name} is not base64"),
+            )
+        })
 }
 
 pub(crate) fn b64_encode(bytes: &[u8]) -> String {

@@ -26,14 +26,19 @@ impl ByteRange {
     /// Parses `bytes=a-b`, `bytes=a-`, `bytes=-n` (and the same without `bytes=`).
     pub fn parse(text: &str) -> Result<Self> {
         let bad = |why: &str| {
-            Error::new(ErrorKind::InvalidArgument, format!("invalid range {text:?}: {why}"))
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("invalid range {text:?}: {why}"),
+            )
         };
         let spec = text.trim();
         let spec = spec.strip_prefix("bytes=").unwrap_or(spec).trim();
         if spec.contains(',') {
             return Err(bad("multiple ranges are not supported"));
         }
-        let (a, b) = spec.split_once('-').ok_or_else(|| bad("expected start-end"))?;
+        let (a, b) = spec
+            .split_once('-')
+            .ok_or_else(|| bad("expected start-end"))?;
         let num = |s: &str| s.trim().parse::<u64>().map_err(|_| bad("not a number"));
         match (a.trim().is_empty(), b.trim().is_empty()) {
             (true, true) => Err(bad("no start and no end")),

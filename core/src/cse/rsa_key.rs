@@ -60,7 +60,11 @@ impl RsaMasterKey {
                 ));
             }
         }
-        Ok(RsaMasterKey { public, private, description: MaterialDescription::new() })
+        Ok(RsaMasterKey {
+            public,
+            private,
+            description: MaterialDescription::new(),
+        })
     }
 
     pub fn with_material_description(mut self, description: MaterialDescription) -> Self {
@@ -76,7 +80,9 @@ impl RsaMasterKey {
         let key = Pkcs1PublicEncryptingKey::new(self.public.clone())
             .map_err(|_| crypto("RSA public key setup failed"))?;
         let mut out = vec![0u8; key.ciphertext_size()];
-        let wrapped = key.encrypt(secret, &mut out).map_err(|_| crypto("RSA encryption failed"))?;
+        let wrapped = key
+            .encrypt(secret, &mut out)
+            .map_err(|_| crypto("RSA encryption failed"))?;
         Ok(b64_encode(wrapped))
     }
 
@@ -89,12 +95,13 @@ impl RsaMasterKey {
         })?;
         let wrapped = b64_decode_header("key/start", header_value)?;
         let mut out = Zeroizing::new(vec![0u8; private.key_size_bytes()]);
-        let failed = || {
-            crypto("RSA unwrap of the data key failed (wrong master key or corrupt metadata)")
-        };
+        let failed =
+            || crypto("RSA unwrap of the data key failed (wrong master key or corrupt metadata)");
         let n = if wrap_alg.eq_ignore_ascii_case(WRAP_ALG_RSA_OAEP_SHA1) {
             let key = OaepPrivateDecryptingKey::new(private.clone()).map_err(|_| failed())?;
-            key.decrypt(&OAEP_SHA1_MGF1SHA1, &wrapped, &mut out, None).map_err(|_| failed())?.len()
+            key.decrypt(&OAEP_SHA1_MGF1SHA1, &wrapped, &mut out, None)
+                .map_err(|_| failed())?
+                .len()
         } else {
             let key = Pkcs1PrivateDecryptingKey::new(private.clone()).map_err(|_| failed())?;
             key.decrypt(&wrapped, &mut out).map_err(|_| failed())?.len()
@@ -137,24 +144,43 @@ fn crypto(msg: &str) -> Error {
 
 fn spki_der(key: &PublicEncryptingKey) -> Vec<u8> {
     use aws_lc_rs::encoding::AsDer;
-    key.as_der().map(|d| d.as_ref().to_vec()).unwrap_or_default()
+    key.as_der()
+        .map(|d| d.as_ref().to_vec())
+        .unwrap_or_default()
 }
 
 /// One PEM block: (label, DER bytes). The DER is zeroized when dropped.
 fn pem_decode(pem: &str) -> Result<(String, Zeroizing<Vec<u8>>)> {
     use base64::Engine as _;
-    let bad = |what: &str| Error::new(ErrorKind::InvalidArgument, format!("invalid PEM key: {what}"));
-    let begin = pem.find("-----BEGIN ").ok_or_else(|| bad("no -----BEGIN line"))?;
+    let bad = |what: &str| {
+        Error::new(
+            ErrorKind::InvalidArgument,
+            format!("invalid PEM key: {what}"),
+        )
+    };
+    let begin = pem
+        .find("-----BEGIN ")
+        .ok_or_else(|| bad("no -----BEGIN line"))?;
     let after = &pem[begin + 11..];
-    let label_end = after.find("-----").ok_or_else(|| bad("unterminated BEGIN line"))?;
+    let label_end = after
+        .find("-----")
+        .ok_or_else(|| bad("unterminated BEGIN line"))?;
     let label = after[..label_end].trim().to_string();
     let body_start = &after[label_end + 5..];
     let end_marker = format!("-----END {label}-----");
-    let end = body_start.find(&end_marker).ok_or_else(|| bad(&format!("no {end_marker} line")))?;
-    let body: Zeroizing<String> =
-        Zeroizing::new(body_start[..end].chars().filter(|c| !c.is_whitespace()).collect());
+    let end = body_start
+        .find(&end_marker)
+        .ok_or_else(|| bad(&format!("no {end_marker} line")))?;
+    let body: Zeroizing<String> = Zeroizing::new(
+        body_start[..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
+    );
     if body.contains(':') {
-        return Err(bad("encrypted (Proc-Type) PEM keys are not supported; decrypt it first"));
+        return Err(bad(
+            "encrypted (Proc-Type) PEM keys are not supported; decrypt it first",
+        ));
     }
     let der = base64::engine::general_purpose::STANDARD
         .decode(body.as_bytes())
@@ -176,14 +202,18 @@ fn parse_private_pem(pem: &str) -> Result<PrivateDecryptingKey> {
         other => {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
-                format!("expected an RSA private key PEM (PRIVATE KEY or RSA PRIVATE KEY), got {other}"),
+                format!(
+                    "expected an RSA private key PEM (PRIVATE KEY or RSA PRIVATE KEY), got {other}"
+                ),
             ))
         }
     };
     PrivateDecryptingKey::from_pkcs8(&pkcs8).map_err(|e| {
         Error::new(
             ErrorKind::InvalidArgument,
-            format!("the RSA private key was rejected ({e}); 2048 to 8192-bit RSA keys are supported"),
+            format!(
+                "the RSA private key was rejected ({e}); 2048 to 8192-bit RSA keys are supported"
+            ),
         )
     })
 }
@@ -196,21 +226,26 @@ fn parse_public_pem(pem: &str) -> Result<PublicEncryptingKey> {
         other => {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
-                format!("expected an RSA public key PEM (PUBLIC KEY or RSA PUBLIC KEY), got {other}"),
+                format!(
+                    "expected an RSA public key PEM (PUBLIC KEY or RSA PUBLIC KEY), got {other}"
+                ),
             ))
         }
     };
     PublicEncryptingKey::from_der(&spki).map_err(|e| {
         Error::new(
             ErrorKind::InvalidArgument,
-            format!("the RSA public key was rejected ({e}); 2048 to 8192-bit RSA keys are supported"),
+            format!(
+                "the RSA public key was rejected ({e}); 2048 to 8192-bit RSA keys are supported"
+            ),
         )
     })
 }
 
 // rsaEncryption OID 1.2.840.113549.1.1.1 with NULL parameters (AlgorithmIdentifier).
-const RSA_ALGORITHM_ID: &[u8] =
-    &[0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
+const RSA_ALGORITHM_ID: &[u8] = &[
+    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+];
 
 fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];

@@ -8,8 +8,12 @@ use crate::{Error, ErrorKind, Result};
 
 /// Fills `out` from the operating system's CSPRNG (through AWS-LC).
 pub(crate) fn random_fill(out: &mut [u8]) -> Result<()> {
-    aws_lc_rs::rand::fill(out)
-        .map_err(|_| Error::new(ErrorKind::Crypto, "the system random number generator failed"))
+    aws_lc_rs::rand::fill(out).map_err(|_| {
+        Error::new(
+            ErrorKind::Crypto,
+            "the system random number generator failed",
+        )
+    })
 }
 
 /// Variable-length secret (an unwrapped key, a KMS plaintext, a decoded private key).

@@ -20,8 +20,11 @@ pub fn pem(name: &str) -> String {
 }
 
 pub fn rsa_a() -> RsaMasterKey {
-    RsaMasterKey::from_pem(Some(&pem("rsa2048_A.public_spki.pem")), Some(&pem("rsa2048_A.private_pkcs8.pem")))
-        .unwrap()
+    RsaMasterKey::from_pem(
+        Some(&pem("rsa2048_A.public_spki.pem")),
+        Some(&pem("rsa2048_A.private_pkcs8.pem")),
+    )
+    .unwrap()
 }
 
 pub fn keys_a() -> MasterKeys {
@@ -29,10 +32,15 @@ pub fn keys_a() -> MasterKeys {
 }
 
 pub fn envelope_of(meta_json: &[u8]) -> Envelope {
-    let meta: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(meta_json).unwrap();
-    let pairs: Vec<(String, String)> =
-        meta.into_iter().map(|(k, v)| (k, v.as_str().unwrap().to_string())).collect();
-    Envelope::from_headers(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap().unwrap()
+    let meta: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(meta_json).unwrap();
+    let pairs: Vec<(String, String)> = meta
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().unwrap().to_string()))
+        .collect();
+    Envelope::from_headers(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .unwrap()
+        .unwrap()
 }
 
 /// splitmix64: deterministic, so a failing range is reproducible from the seed.
@@ -46,7 +54,11 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
     }
     pub fn bytes(&mut self, n: usize) -> Vec<u8> {
         (0..n).map(|_| self.next() as u8).collect()
@@ -60,15 +72,28 @@ pub fn random_range(rng: &mut Rng, size: u64) -> ByteRange {
     match rng.below(6) {
         0 | 1 => {
             let start = rng.below(span);
-            ByteRange::Bounded { start, end: start + rng.below(span) }
+            ByteRange::Bounded {
+                start,
+                end: start + rng.below(span),
+            }
         }
         2 => {
             let start = rng.below(size.max(1));
-            ByteRange::Bounded { start, end: start + rng.below(64) }
+            ByteRange::Bounded {
+                start,
+                end: start + rng.below(64),
+            }
         }
-        3 => ByteRange::From { start: rng.below(span) },
-        4 => ByteRange::Suffix { len: rng.below(span) },
-        _ => ByteRange::Bounded { start: rng.below(size.max(1)), end: size + rng.below(100) },
+        3 => ByteRange::From {
+            start: rng.below(span),
+        },
+        4 => ByteRange::Suffix {
+            len: rng.below(span),
+        },
+        _ => ByteRange::Bounded {
+            start: rng.below(size.max(1)),
+            end: size + rng.below(100),
+        },
     }
 }
 
