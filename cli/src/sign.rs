@@ -195,6 +195,10 @@ fn execute(args: &Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Printed,
         .or_else(|| env("OSS_REGION"))
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty());
+    if version == SignatureVersion::V4 && region.is_none() && args.product.trim() != "oss-cloudbox"
+    {
+        return Err("v4 signing needs a region: pass --region or set OSS_REGION".into());
+    }
     let endpoint_text =
         match args.endpoint.clone().or_else(|| env("OSS_ENDPOINT")) {
             Some(e) => e,
