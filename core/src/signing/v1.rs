@@ -178,15 +178,17 @@ pub fn presign(
     expires_unix: u64,
     extra_sub_resources: &[String],
 ) -> SignatureOutput {
+    // Same parameter order as alibabacloud-oss-v2 (order is not significant to OSS).
+    let expires = expires_unix.to_string();
+    req.set_query("OSSAccessKeyId", creds.access_key_id.clone());
+    req.set_query("Expires", expires.clone());
     if let Some(token) = creds.token() {
         req.set_query("security-token", token);
     }
-    let expires = expires_unix.to_string();
+    req.query.retain(|(name, _)| name != "Signature");
     let string_to_sign = string_to_sign(req, &expires, extra_sub_resources);
     let signature = signature(creds.access_key_secret.expose(), &string_to_sign);
-    req.set_query("OSSAccessKeyId", creds.access_key_id.clone());
-    req.set_query("Expires", expires);
-    req.set_query("Signature", signature.clone());
+    req.query.push(("Signature".to_string(), signature.clone()));
     SignatureOutput {
         canonical_request: String::new(),
         string_to_sign,
