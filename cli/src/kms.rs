@@ -1,11 +1,21 @@
-//! `ossbridge kms` (placeholder until its issue lands).
+//! `ossbridge kms`: manage the local server's KMS keys.
 
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("ossbridge kms: not implemented yet");
-    ExitCode::from(2)
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Create a CMK in DATA_DIR's local KMS and print its id.
+    CreateKey(ossbridge_server::serve::KmsCreateKeyArgs),
+}
+
+pub fn run(args: Args) -> ExitCode {
+    match args.command {
+        Command::CreateKey(a) => ossbridge_server::serve::kms_create_key(a),
+    }
 }

@@ -1,11 +1,9 @@
-//! `ossbridge serve` (placeholder until its issue lands).
+//! `ossbridge serve`: the local OSS-compatible server (ossbridge-server).
 
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {}
+pub use ossbridge_server::serve::ServeArgs as Args;
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("ossbridge serve: not implemented yet");
-    ExitCode::from(2)
+pub fn run(args: Args) -> ExitCode {
+    ossbridge_server::serve::run(args)
 }
