@@ -272,10 +272,9 @@ impl Client {
                 status, &headers, &body,
             )));
         }
-        Ok(Response {
-            meta: ResponseMeta::from_headers(status, headers),
-            http,
-        })
+        let mut meta = ResponseMeta::from_headers(status, headers);
+        meta.request_url = url.split('?').next().unwrap_or(&url).to_string();
+        Ok(Response { meta, http })
     }
 
     /// Sends with retries; `read` consumes the response (its failures are retried too,

@@ -37,8 +37,8 @@ pub struct UploadFileOptions {
     pub part_size: u64,
     /// Parts in flight (default 4).
     pub parallel: usize,
-    /// Files larger than this use multipart (default: the part size).
-    pub multipart_threshold: u64,
+    /// Files larger than this use multipart (`None`: the part size).
+    pub multipart_threshold: Option<u64>,
     /// Where to keep the checkpoint; with it a killed upload resumes. Removed on success.
     pub checkpoint_file: Option<PathBuf>,
     /// A checkpoint to resume from (in-memory alternative to `checkpoint_file`).
@@ -56,7 +56,7 @@ impl Default for UploadFileOptions {
         UploadFileOptions {
             part_size: DEFAULT_PART_SIZE,
             parallel: DEFAULT_PARALLEL,
-            multipart_threshold: DEFAULT_PART_SIZE,
+            multipart_threshold: None,
             checkpoint_file: None,
             resume_from: None,
             on_checkpoint: None,
@@ -110,7 +110,7 @@ impl Client {
             .with_source(e)
         })?;
         let size = file_meta.len();
-        if size <= options.multipart_threshold {
+        if size <= options.multipart_threshold.unwrap_or(options.part_size) {
             let put = PutObjectOptions {
                 sse: options.sse.clone(),
                 attributes: options.attributes.clone(),
