@@ -5,7 +5,7 @@ CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 BIN := target/release/ossbridge
 
-.PHONY: demo test bench build test-rust test-sign
+.PHONY: demo test bench build test-rust test-sign test-interop test-node
 
 build:
 	$(CARGO) build --release --locked --bin ossbridge
@@ -13,15 +13,23 @@ build:
 demo: build
 	bash examples/demo.sh
 
-test: build test-rust test-sign
+test: build test-rust test-sign test-node
 	@echo "make test: all suites passed"
 
-test-rust:
+test-rust: build
 	$(CARGO) test --locked --workspace
 
 # Differential signing test against oss2 and alibabacloud-oss-v2 (creates its own venv).
 test-sign: build
 	bash tests/signing/run.sh
+
+# The official SDKs (oss2, alibabacloud-oss-v2, ali-oss, Go v2) against `ossbridge serve`.
+test-interop: build
+	bash tests/interop/run.sh
+
+# Node addon (napi-rs): npm ci, napi build, tsc --noEmit, node:test against `ossbridge serve`.
+test-node: build
+	bash bindings/node/run-tests.sh
 
 bench: build
 	bash bench/run.sh
