@@ -66,7 +66,7 @@ class RawClient:
         body: bytes = b"",
         headers: Optional[Dict[str, str]] = None,
         date: Optional[str] = None,
-        virtual_host: bool = False,
+        virtual_host: Optional[str] = None,
         sign_with: Optional[Credentials] = None,
     ) -> RawResponse:
         """``subresource`` is the raw query (e.g. ``encryption`` or ``uploads``); it is signed as is."""
@@ -83,7 +83,8 @@ class RawClient:
             headers["Authorization"] = f"OSS {creds.access_key_id}:{sig}"
         quoted_key = urllib.parse.quote(key, safe="/")
         if virtual_host and bucket:
-            headers["Host"] = f"{bucket}.{self.host}:{self.port}"
+            # ``virtual_host`` is the domain the bucket name is prefixed to, e.g. "localhost:PORT".
+            headers["Host"] = f"{bucket}.{virtual_host}"
             path = "/" + quoted_key
         else:
             path = "/" + (f"{bucket}/" if bucket else "") + quoted_key

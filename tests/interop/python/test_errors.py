@@ -10,7 +10,7 @@ import pytest
 from clients import SSE, SSE_DATA, SSE_KEY_ID, Credentials
 from conftest import new_bucket_name
 from helpers import crc64, payload
-from raw_http import RawClient, content_md5, fetch_url, http_date
+from raw_http import RawClient, content_md5, fetch_url, http_date, v1_signature
 
 KMS_FORBIDDEN = "This request is forbidden by kms."
 
@@ -325,3 +325,50 @@ def test_unsupported_operation_through_sdks(env, admin_bucket):
     assert e.value.status == 501
     # Object tagging stayed unsupported; the bucket itself is untouched.
     assert b.get_bucket_info().name == admin_bucket
+
+
+# ---- error responses to requests with large bodies -----------------------------------------
+
+
+@pytest.mark.parametrize("case", ["bad-algorithm", "no-such-bucket", "wrong-signature", "sse-on-upload-part"])
+def test_early_errors_on_large_bodies_reach_the_client(env, admin_bucket, case):
+    """An error decided from the headers must reach a plain client that is still writing a large
+    body, and the keep-alive connection must stay usable, as with OSS, which reads the body before
+    answering. (urllib3, under oss2, papers over an early close; http.client, ali-oss's agent and
+    Go's transport do not.)"""
+    import http.client
+
+    a = env.principals.admin
+    secret = "wrong" if case == "wrong-signature" else a.access_key_secret
+    target = new_bucket_name("gone") if case == "no-such-bucket" else admin_bucket
+    key, sub, extra = "k", "", {}
+    if case == "bad-algorithm":
+        extra = {SSE: "AES128"}
+    if case == "sse-on-upload-part":
+        upload_id, _ = env.adapter("oss2-v1").initiate_multipart(admin_bucket, "mp")
+        sub, extra = f"partNumber=1&uploadId={upload_id}", {SSE: "AES256"}
+    expected = {
+        "bad-algorithm": (400, "InvalidEncryptionAlgorithmError"),
+        "no-such-bucket": (404, "NoSuchBucket"),
+        "wrong-signature": (403, "SignatureDoesNotMatch"),
+        "sse-on-upload-part": (400, "InvalidArgument"),
+    }[case]
+    host, port = env.endpoint.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+
+    def send(method, bucket, key, sub, body, extra, secret):
+        headers = {"Date": http_date(), "Content-Type": "application/octet-stream", **extra}
+        resource = f"/{bucket}/{key}" + (f"?{sub}" if sub else "")
+        headers["Authorization"] = f"OSS {a.access_key_id}:{v1_signature(secret, method, resource, headers)}"
+        conn.request(method, f"/{bucket}/{key}" + (f"?{sub}" if sub else ""), body=body, headers=headers)
+        r = conn.getresponse()
+        return r.status, r.read()
+
+    try:
+        status, body = send("PUT", target, key, sub, payload(8 * 1024 * 1024, seed=8), extra, secret)
+        assert status == expected[0] and f"<Code>{expected[1]}</Code>".encode() in body, (status, body[:300])
+        for i in range(3):
+            status, body = send("PUT", admin_bucket, "after-error", "", b"still fine", {}, a.access_key_secret)
+            assert status == 200, (i, status, body[:300])
+    finally:
+        conn.close()

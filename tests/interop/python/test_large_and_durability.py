@@ -248,16 +248,20 @@ def test_master_key_file_is_private(env):
         assert p.stat().st_mode & 0o077 == 0, f"{p} has mode {oct(p.stat().st_mode)}"
 
 
-def test_virtual_hosted_addressing(env, admin_bucket):
+@pytest.mark.parametrize("domain", ["localhost:{port}", "oss-cn-hangzhou.aliyuncs.com"])
+def test_virtual_hosted_addressing(env, admin_bucket, domain):
     raw = RawClient(env.endpoint, env.principals.admin)
-    r = raw.request("PUT", admin_bucket, "vh/key", body=b"virtual hosted", virtual_host=True,
+    domain = domain.format(port=raw.port)
+    r = raw.request("PUT", admin_bucket, "vh/key", body=b"virtual hosted", virtual_host=domain,
                     headers={SSE: "SM4"})
     assert r.status == 200, r
-    r = raw.request("GET", admin_bucket, "vh/key", virtual_host=True)
+    r = raw.request("GET", admin_bucket, "vh/key", virtual_host=domain)
     assert (r.status, r.body) == (200, b"virtual hosted"), r
     assert r.headers.get(SSE) == "SM4"
     r = raw.request("GET", admin_bucket, "vh/key")
     assert (r.status, r.body) == (200, b"virtual hosted"), "path style sees the same object"
+    r = raw.request("GET", admin_bucket, subresource="encryption", virtual_host=domain)
+    assert r.status == 404 and r.error()["Code"] == "NoSuchServerSideEncryptionRule", r
 
 
 def test_keys_cannot_escape_the_data_dir(env, admin_bucket):

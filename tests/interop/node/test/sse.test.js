@@ -1,7 +1,10 @@
 'use strict';
 // ali-oss 6.23.0 against `ossbridge serve`: the guide's SSE flows, errors, ranges and presigned
-// URLs, with V1 and V4 (authorizationV4) signatures, and with both addressing modes ali-oss uses on
-// an IP endpoint (default: `Host: <bucket>.oss-<region>.aliyuncs.com`; sldEnable: path style).
+// URLs, with V1 and V4 (authorizationV4) signatures, in both addressing modes:
+// - an IP endpoint, where ali-oss sends `/key` with `Host: <bucket>.oss-<region>.aliyuncs.com`;
+// - a `localhost` endpoint with sldEnable, where it sends `/bucket/key` (path style).
+// (sldEnable with an IP endpoint sends both `/bucket/key` and the bucket Host, which OSS itself
+// reads as key `bucket/key`; that combination is an ali-oss misuse, not tested.)
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -29,10 +32,10 @@ function newBucketName() {
   return `nd-${crypto.randomBytes(8).toString('hex')}`;
 }
 
-function makeClient({ v4, sld, creds, bucket, endpoint }) {
+function makeClient({ v4, sld, creds, bucket }) {
   const c = creds || server.principals.admin;
   return new OSS({
-    endpoint: endpoint || server.endpoint,
+    endpoint: sld ? server.endpoint.replace('127.0.0.1', 'localhost') : server.endpoint,
     region: 'oss-cn-hangzhou',
     accessKeyId: c.accessKeyId,
     accessKeySecret: c.accessKeySecret,
@@ -176,13 +179,15 @@ for (const v4 of [false, true]) {
 
       it('multipartUpload with SSE-KMS (ali-oss strips the SSE header from UploadPart)', async () => {
         const data = payload(3 * 102_400 + 999, 'mp');
+        // Only x-oss-server-side-encryption: ali-oss strips that one header from UploadPart and
+        // Complete, but would pass a key-id header on to them, which OSS refuses.
         const r = await client.multipartUpload('mp', data, {
           partSize: 102_400,
           parallel: 2,
-          headers: { [SSE]: 'KMS', [SSE_KEY_ID]: server.namedCmk },
+          headers: { [SSE]: 'KMS' },
         });
         assert.equal(r.res.status, 200);
-        assertSse((await client.head('mp')).res.headers, ['KMS', 'NAMED', undefined], 'multipart');
+        assertSse((await client.head('mp')).res.headers, ['KMS', 'DEFAULT', undefined], 'multipart');
         assert.ok(Buffer.compare((await client.get('mp')).content, data) === 0);
       });
 
@@ -251,7 +256,7 @@ for (const v4 of [false, true]) {
         await client.put(key, data, { headers: { [SSE]: 'AES256' } });
         // ali-oss refuses to presign for an IP endpoint, so the presigning client names the
         // server `localhost` and uses path style (a browser could not resolve bucket.localhost).
-        const signer = makeClient({ v4, sld: true, bucket, endpoint: server.endpoint.replace('127.0.0.1', 'localhost') });
+        const signer = makeClient({ v4, sld: true, bucket });
         const url = v4 ? await signer.signatureUrlV4('GET', 300, {}, key) : signer.signatureUrl(key, { expires: 300 });
         assert.ok(url.includes(v4 ? 'x-oss-signature-version=OSS4-HMAC-SHA256' : 'Signature='), url);
         const r = await fetch(url);
