@@ -7,7 +7,11 @@
 use pyo3::prelude::*;
 
 mod auth;
+mod body;
+mod client;
+mod convert;
 mod errors;
+mod reader;
 mod runtime;
 
 #[pymodule]
@@ -26,6 +30,11 @@ fn _ossbridge(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<auth::PyStsAuth>()?;
     m.add_class::<auth::PyProviderAuth>()?;
     m.add_class::<auth::PyProviderAuthV4>()?;
+    m.add_class::<body::FileSource>()?;
+    m.add_class::<body::StreamSource>()?;
+    m.add_class::<reader::ObjectReader>()?;
+    m.add_class::<client::NativeService>()?;
+    m.add_class::<client::NativeBucket>()?;
     // Worker threads must be gone before the interpreter finalizes (see runtime.rs).
     m.py()
         .import("atexit")?

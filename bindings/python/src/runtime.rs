@@ -7,10 +7,12 @@
 //!
 //! Fork safety: a forked child inherits the parent's runtime object but none of its threads.
 //! The runtime records the PID that built it; in any other process it is leaked (dropping it
-//! would wait for threads that do not exist) and a fresh one is built.
+//! would wait for threads that do not exist) and a fresh one is built. Each runtime has a
+//! generation number so clients notice they must rebuild their connection pools.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -22,22 +24,32 @@ use tokio::runtime::{Handle, Runtime};
 struct Owned {
     runtime: Runtime,
     pid: u32,
+    generation: u64,
 }
 
 static RUNTIME: Mutex<Option<Owned>> = Mutex::new(None);
+
+/// Counts the runtimes built so far; objects bound to a runtime (connection pools) compare it.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// How long `shutdown()` waits for in-flight tasks at interpreter exit.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The handle of the module's runtime, built on first use (and again after a fork).
 pub fn handle() -> Handle {
+    current().0
+}
+
+/// The runtime's handle and generation: a new generation after a fork or a shutdown means
+/// that clients built earlier hold connections of a runtime that is gone.
+pub fn current() -> (Handle, u64) {
     let mut guard = RUNTIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let pid = std::process::id();
     if let Some(owned) = guard.as_ref() {
         if owned.pid == pid {
-            return owned.runtime.handle().clone();
+            return (owned.runtime.handle().clone(), owned.generation);
         }
     }
     if let Some(stale) = guard.take() {
@@ -50,8 +62,13 @@ pub fn handle() -> Handle {
         .build()
         .expect("ossbridge: cannot start the tokio runtime");
     let handle = runtime.handle().clone();
-    *guard = Some(Owned { runtime, pid });
-    handle
+    let generation = GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+    *guard = Some(Owned {
+        runtime,
+        pid,
+        generation,
+    });
+    (handle, generation)
 }
 
 /// The PID of the process that built the current runtime, if any (for tests).

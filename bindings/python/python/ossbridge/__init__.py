@@ -8,6 +8,8 @@ results carry typed server-side-encryption attributes.
 from __future__ import annotations
 
 from . import credentials, exceptions, models
+from ._calls import ResumableStore
+from .api import Bucket, Service, resumable_download, resumable_upload
 from ._ossbridge import (
     Auth,
     AuthBase,
@@ -31,6 +33,11 @@ from .models import (
 )
 
 __all__ = [
+    "Bucket",
+    "ResumableStore",
+    "Service",
+    "resumable_download",
+    "resumable_upload",
     "Auth",
     "AuthBase",
     "AuthV4",
