@@ -5,7 +5,7 @@ CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 BIN := target/release/ossbridge
 
-.PHONY: demo test bench build test-rust test-sign test-interop test-node
+.PHONY: demo test bench build test-rust test-sign test-interop test-node test-python
 
 build:
 	$(CARGO) build --release --locked --bin ossbridge
@@ -13,7 +13,7 @@ build:
 demo: build
 	bash examples/demo.sh
 
-test: build test-rust test-sign test-node
+test: build test-rust test-sign test-node test-python
 	@echo "make test: all suites passed"
 
 test-rust: build
@@ -30,6 +30,11 @@ test-interop: build
 # Node addon (napi-rs): npm ci, napi build, tsc --noEmit, node:test against `ossbridge serve`.
 test-node: build
 	bash bindings/node/run-tests.sh
+
+# Python binding (pyo3/maturin abi3): venv, maturin develop, pytest against `ossbridge serve`,
+# mypy.stubtest and mypy --strict.
+test-python: build
+	bash bindings/python/run-tests.sh
 
 bench: build
 	bash bench/run.sh
