@@ -308,7 +308,7 @@ class OSS {
     return call(() => this._native.delete(null, name));
   }
 
-  deleteMulti(names, options = {}) {
+  async deleteMulti(names, options = {}) {
     if (!Array.isArray(names) || names.length === 0) throw argumentError('names is required');
     const keys = names.map((n) => (typeof n === 'string' ? n : n && n.key));
     return call(() => this._native.deleteMulti(null, keys, !!options.quiet));

@@ -819,7 +819,6 @@ impl NativeClient {
         }
         if let Some(size) = u64_arg(options.part_size, "partSize")? {
             opts.part_size = size;
-            opts.multipart_threshold = size;
         }
         if let Some(cp) = options.checkpoint.as_ref().filter(|v| !v.is_null()) {
             let cp: UploadCheckpoint = checkpoint_from_js(cp).into_napi()?;

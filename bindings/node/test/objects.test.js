@@ -243,7 +243,7 @@ test('listV2 pages with delimiter; delete and deleteMulti', async () => {
   const quiet = await c.deleteMulti(['b/1', 'd'], { quiet: true });
   assert.deepEqual(quiet.deleted, []);
   assert.deepEqual((await c.listV2()).objects.map((o) => o.name), ['e']);
-  assert.throws(() => c.deleteMulti([]), /names is required/);
+  await assert.rejects(c.deleteMulti([]), /names is required/);
 });
 
 for (const authorizationV4 of [false, true]) {

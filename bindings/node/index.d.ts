@@ -1,0 +1,390 @@
+// Types of `ossbridge`: ali-oss's client API on the ossbridge Rust core.
+/// <reference types="node" />
+
+import type { Readable, Writable } from 'node:stream';
+
+declare namespace OSS {
+  interface Options {
+    /** `oss-cn-hangzhou` or `cn-hangzhou`; required for V4 signing and when no endpoint is given. */
+    region?: string;
+    /** Falls back to OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN when omitted. */
+    accessKeyId?: string;
+    accessKeySecret?: string;
+    stsToken?: string;
+    /** Default bucket of object calls. */
+    bucket?: string;
+    /** `http://127.0.0.1:9000`, `oss-cn-hangzhou.aliyuncs.com`, ... */
+    endpoint?: string;
+    /** Scheme for an endpoint without one: true = https, false = http. */
+    secure?: boolean;
+    /** Sign with V4 (default V1, as ali-oss). */
+    authorizationV4?: boolean;
+    /** Whole-request timeout: milliseconds or a duration such as '60s'. */
+    timeout?: number | string;
+    /** Retries after the first attempt for retryable failures (network, 5xx, throttling). */
+    retryMax?: number;
+    /** Use the region's internal endpoint when no endpoint is given. */
+    internal?: boolean;
+    /** Verify CRC-64 on uploads and downloads (default true; ali-oss has no such check). */
+    crcCheck?: boolean;
+  }
+
+  /** ali-oss's `res`. */
+  interface ResponseInfo {
+    status: number;
+    statusCode: number;
+    /** Response headers, names lower-cased. */
+    headers: Record<string, string>;
+    /** Body bytes received (downloads). */
+    size: number;
+    /** Milliseconds the call took. */
+    rt: number;
+    requestUrls: string[];
+  }
+
+  /** The server-side encryption OSS reported (absent when the object is not encrypted). */
+  interface SseFields {
+    /** `AES256`, `KMS` or `SM4`. */
+    serverSideEncryption?: string;
+    /** `SM4` when SSE-KMS encrypts the data with SM4. */
+    serverSideDataEncryption?: string;
+    /** The CMK id of SSE-KMS. */
+    serverSideEncryptionKeyId?: string;
+  }
+
+  interface ObjectInfo {
+    contentLength: number;
+    objectSize: number;
+    contentType: string | null;
+    lastModified: string | null;
+    objectType: string | null;
+    storageClass: string | null;
+    nextAppendPosition: number | null;
+    contentRange: string | null;
+    etag: string | null;
+    /** CRC-64/XZ of the whole object as a decimal string. */
+    crc64: string | null;
+  }
+
+  interface WriteOptions {
+    /** Raw request headers, e.g. `{'x-oss-server-side-encryption': 'KMS'}`, `Cache-Control`. */
+    headers?: Record<string, string | number>;
+    /** Content-Type. */
+    mime?: string;
+    /** User metadata, sent as `x-oss-meta-<name>`. */
+    meta?: Record<string, string | number>;
+  }
+
+  interface PutStreamOptions extends WriteOptions {
+    /** Bytes the stream will deliver; without it the body is sent chunked. */
+    contentLength?: number;
+  }
+
+  interface AppendOptions extends WriteOptions {
+    /** Where to append: 0 creates the object; then the previous `nextAppendPosition`. */
+    position?: number | string;
+  }
+
+  interface GetOptions {
+    /** Raw request headers, e.g. `{Range: 'bytes=0-99'}`. */
+    headers?: Record<string, string | number>;
+  }
+
+  interface PutResult extends SseFields {
+    name: string;
+    url: string;
+    res: ResponseInfo;
+  }
+
+  interface AppendResult extends PutResult {
+    /** Where the next append must start (a decimal string, as ali-oss returns it). */
+    nextAppendPosition: string;
+  }
+
+  interface GetResult extends SseFields {
+    /** The object, when neither a file nor a Writable was given. */
+    content?: Buffer;
+    info: ObjectInfo;
+    res: ResponseInfo;
+  }
+
+  interface GetStreamResult extends SseFields {
+    /** The body; it errors with CrcMismatchError if the whole object's CRC-64 differs. */
+    stream: Readable;
+    info: ObjectInfo;
+    res: ResponseInfo;
+  }
+
+  interface HeadResult extends SseFields {
+    /** `x-oss-meta-*` without the prefix, or null. */
+    meta: Record<string, string> | null;
+    status: number;
+    info: ObjectInfo;
+    res: ResponseInfo;
+  }
+
+  interface CopyResult extends SseFields {
+    data: { etag: string; lastModified: string };
+    res: ResponseInfo;
+  }
+
+  interface DeleteMultiResult {
+    deleted: Array<{ Key: string }>;
+    res: ResponseInfo;
+  }
+
+  interface ListV2Query {
+    prefix?: string;
+    delimiter?: string;
+    'start-after'?: string;
+    startAfter?: string;
+    'max-keys'?: number | string;
+    maxKeys?: number | string;
+    'continuation-token'?: string;
+    continuationToken?: string;
+    'fetch-owner'?: boolean;
+  }
+
+  interface ObjectMeta {
+    name: string;
+    url: string;
+    lastModified: string;
+    etag: string;
+    type: string;
+    size: number;
+    storageClass: string;
+  }
+
+  interface ListV2Result {
+    objects: ObjectMeta[];
+    prefixes: string[] | null;
+    isTruncated: boolean;
+    keyCount: number;
+    continuationToken: string | null;
+    nextContinuationToken: string | null;
+    res: ResponseInfo;
+  }
+
+  interface BucketMeta {
+    name: string;
+    region: string;
+    creationDate: string;
+    storageClass: string;
+    StorageClass: string;
+    extranetEndpoint: string;
+    intranetEndpoint: string;
+  }
+
+  interface ListBucketsQuery {
+    prefix?: string;
+    marker?: string;
+    'max-keys'?: number | string;
+    maxKeys?: number | string;
+  }
+
+  interface ListBucketsResult {
+    buckets: BucketMeta[];
+    owner: { id: string; displayName: string };
+    isTruncated: boolean;
+    nextMarker: string | null;
+    res: ResponseInfo;
+  }
+
+  interface PutBucketOptions {
+    /** `private`, `public-read` or `public-read-write`. */
+    acl?: string;
+    storageClass?: string;
+    StorageClass?: string;
+  }
+
+  /** A bucket's default encryption, with OSS's XML element names (as ali-oss). */
+  interface BucketEncryption {
+    /** `AES256`, `KMS` or `SM4`. */
+    SSEAlgorithm: string;
+    /** The CMK id (KMS only); omitted = the default CMK. */
+    KMSMasterKeyID?: string;
+    /** `SM4` to encrypt the data with SM4 under SSE-KMS (ali-oss cannot send this). */
+    KMSDataEncryption?: string;
+  }
+
+  interface BucketInfoResult {
+    bucket: {
+      Name: string;
+      Location: string;
+      CreationDate: string;
+      StorageClass: string;
+      ExtranetEndpoint: string;
+      IntranetEndpoint: string;
+      AccessControlList: { Grant: string };
+      Owner: { ID: string };
+      ServerSideEncryptionRule: BucketEncryption | { SSEAlgorithm: 'None' };
+    };
+    encryption: BucketEncryption | null;
+    res: ResponseInfo;
+  }
+
+  interface GetBucketEncryptionResult {
+    encryption: BucketEncryption;
+    status: number;
+    res: ResponseInfo;
+  }
+
+  interface StatusResult {
+    status: number;
+    res: ResponseInfo;
+  }
+
+  interface SignatureUrlOptions {
+    /** Seconds the URL stays valid (default 1800). */
+    expires?: number;
+    /** HTTP method (default GET). */
+    method?: 'GET' | 'PUT' | 'HEAD' | 'POST' | 'DELETE';
+    /** Content-Type the request will carry (signed into the URL). */
+    'Content-Type'?: string;
+  }
+
+  interface InitMultipartResult extends SseFields {
+    bucket: string;
+    name: string;
+    uploadId: string;
+    res: ResponseInfo;
+  }
+
+  interface UploadPartResult {
+    name: string;
+    etag: string;
+    size: number;
+    res: ResponseInfo;
+  }
+
+  interface CompleteMultipartResult extends SseFields {
+    bucket: string;
+    name: string;
+    etag: string;
+    res: ResponseInfo;
+  }
+
+  interface DonePart {
+    number: number;
+    etag: string;
+    size: number;
+    /** CRC-64 of the part as a decimal string. */
+    crc64: string;
+  }
+
+  /** What `progress` hands out and `checkpoint` takes back; safe to JSON-serialise. */
+  interface Checkpoint {
+    file: string;
+    name: string;
+    bucket: string;
+    fileSize: number;
+    partSize: number;
+    uploadId: string;
+    doneParts: DonePart[];
+    fileMtimeNs: string;
+    sse: string | null;
+    version: number;
+  }
+
+  interface MultipartUploadOptions extends WriteOptions {
+    /** Parts in flight (default 4). */
+    parallel?: number;
+    /** Part size in bytes (>= 100 KiB; default 8 MiB). */
+    partSize?: number;
+    /** Called after every part with the checkpoint, and with (1, null, res) at the end. */
+    progress?: (percentage: number, checkpoint: Checkpoint | null, res?: ResponseInfo) => unknown;
+    /** A checkpoint from an earlier progress call: only the missing parts are sent. */
+    checkpoint?: Checkpoint;
+  }
+
+  interface MultipartUploadResult extends SseFields {
+    bucket: string;
+    name: string;
+    etag: string | null;
+    uploadId?: string | null;
+    /** Parts of the object (0 when one PutObject sufficed). */
+    partCount?: number;
+    /** Parts sent by this call (fewer after a resume). */
+    partsUploaded?: number;
+    /** CRC-64 of the whole object as a decimal string. */
+    crc64?: string;
+    res: ResponseInfo;
+  }
+
+  /**
+   * Every error ossbridge raises. Service errors: `name` is OSS's code + 'Error'
+   * (`NoSuchKeyError`) with code, status, requestId, hostId, ecCode and every <Error>
+   * element in `details`. Client-side: `ArgumentError`, `CredentialsError`, `RequestError`
+   * (status -1), `ResponseTimeoutError` (status -2), `CrcMismatchError`, `IoError`,
+   * `ProtocolError`, `CryptoError`, `UnknownError` (no OSS code), `cancel` (status 0).
+   */
+  class OssError extends Error {
+    name: string;
+    code: string;
+    /** Service, InvalidArgument, Credentials, Network, Timeout, CrcMismatch, Crypto, Io, Protocol, Cancelled. */
+    kind: string;
+    status?: number;
+    requestId?: string;
+    hostId?: string;
+    ecCode?: string;
+    details?: Record<string, string>;
+  }
+}
+
+declare class OSS {
+  constructor(options: OSS.Options);
+  /** The options without secrets. */
+  readonly options: {
+    region?: string;
+    bucket: string | null;
+    endpoint?: string;
+    secure?: boolean;
+    authorizationV4: boolean;
+    timeout?: number | string;
+    retryMax?: number;
+  };
+
+  static readonly OSS: typeof OSS;
+  static readonly default: typeof OSS;
+  /** Version of the native addon. */
+  static readonly version: string;
+
+  useBucket(name: string): this;
+  setBucket(name: string): this;
+  getBucket(): string | null;
+  /** Stops every multipartUpload of this client in flight (they reject with name 'cancel'). */
+  cancel(): void;
+
+  putBucket(name: string, options?: OSS.PutBucketOptions): Promise<{ bucket: string; res: OSS.ResponseInfo }>;
+  deleteBucket(name: string): Promise<{ res: OSS.ResponseInfo }>;
+  listBuckets(query?: OSS.ListBucketsQuery): Promise<OSS.ListBucketsResult>;
+  getBucketInfo(name?: string): Promise<OSS.BucketInfoResult>;
+  putBucketEncryption(name: string, options: OSS.BucketEncryption): Promise<OSS.StatusResult>;
+  getBucketEncryption(name: string): Promise<OSS.GetBucketEncryptionResult>;
+  deleteBucketEncryption(name: string): Promise<OSS.StatusResult>;
+
+  put(name: string, file: string | Buffer | Uint8Array | Readable, options?: OSS.PutStreamOptions): Promise<OSS.PutResult>;
+  putStream(name: string, stream: Readable, options?: OSS.PutStreamOptions): Promise<OSS.PutResult>;
+  append(name: string, file: string | Buffer | Uint8Array | Readable, options?: OSS.AppendOptions): Promise<OSS.AppendResult>;
+  get(name: string, file?: string | Writable | null, options?: OSS.GetOptions): Promise<OSS.GetResult>;
+  get(name: string, options?: OSS.GetOptions): Promise<OSS.GetResult>;
+  getStream(name: string, options?: OSS.GetOptions): Promise<OSS.GetStreamResult>;
+  head(name: string): Promise<OSS.HeadResult>;
+  getObjectMeta(name: string): Promise<OSS.HeadResult>;
+  copy(name: string, sourceName: string, options?: OSS.WriteOptions): Promise<OSS.CopyResult>;
+  copy(name: string, sourceName: string, bucketName?: string, options?: OSS.WriteOptions): Promise<OSS.CopyResult>;
+  delete(name: string): Promise<{ res: OSS.ResponseInfo }>;
+  deleteMulti(names: Array<string | { key: string }>, options?: { quiet?: boolean }): Promise<OSS.DeleteMultiResult>;
+  listV2(query?: OSS.ListV2Query): Promise<OSS.ListV2Result>;
+  signatureUrl(name: string, options?: OSS.SignatureUrlOptions): string;
+  asyncSignatureUrl(name: string, options?: OSS.SignatureUrlOptions): Promise<string>;
+
+  initMultipartUpload(name: string, options?: OSS.WriteOptions): Promise<OSS.InitMultipartResult>;
+  /** Bytes [start, end) of a file path or Buffer as part `partNo`. */
+  uploadPart(name: string, uploadId: string, partNo: number, file: string | Buffer | Uint8Array, start?: number, end?: number): Promise<OSS.UploadPartResult>;
+  completeMultipartUpload(name: string, uploadId: string, parts: Array<{ number: number; etag: string }>): Promise<OSS.CompleteMultipartResult>;
+  abortMultipartUpload(name: string, uploadId: string): Promise<{ res: OSS.ResponseInfo }>;
+  multipartUpload(name: string, file: string | Buffer | Uint8Array, options?: OSS.MultipartUploadOptions): Promise<OSS.MultipartUploadResult>;
+}
+
+export = OSS;
