@@ -134,6 +134,14 @@ class ServerProcess:
             return None
         return None
 
+    def reset_peak_rss(self) -> bool:
+        """Reset VmHWM so the next peak_rss_kib() covers only what follows."""
+        try:
+            pathlib.Path(f"/proc/{self.pid}/clear_refs").write_text("5")
+            return True
+        except OSError:
+            return False
+
     def stop(self, timeout: float = 15) -> int:
         """SIGTERM, wait for the graceful shutdown, and return the exit code."""
         if self.proc is None or self.proc.poll() is not None:
