@@ -17,6 +17,7 @@
 
 mod aes_wrap_key;
 mod authenticated;
+mod client;
 mod content;
 mod ctr;
 mod envelope;
@@ -25,11 +26,16 @@ mod master_key;
 mod range;
 mod rsa_key;
 mod secret;
+mod transfer;
 
 pub use aes_wrap_key::{AesWrapMasterKey, WRAP_ALG_AES_KEY_WRAP, WRAP_ALG_AES_KEY_WRAP_PAD};
 pub use authenticated::{
     SegmentCipher, SegmentLayout, CEK_ALG_AUTHENTICATED, COMMITMENT_LEN, DEFAULT_SEGMENT_SIZE,
     MAX_SEGMENT_SIZE, SALT_LEN, TAG_LEN,
+};
+pub use client::{
+    DecryptedObject, EncryptedMultipartUpload, EncryptedObjectInfo, EncryptedPutOptions,
+    EncryptionClient, USER_AGENT_SUFFIX,
 };
 pub use content::{ContentMode, FullReader, ObjectDecryptor, ObjectEncryptor, MAX_PARTS};
 pub use ctr::{AesCtr, CEK_ALG_AES_CTR};
@@ -44,3 +50,4 @@ pub use master_key::{BoxFuture, MasterKey, MasterKeys};
 pub use range::{parse_content_range, unsatisfiable, ByteRange, SegmentRangePlan};
 pub use rsa_key::{RsaMasterKey, WRAP_ALG_RSA_OAEP_SHA1, WRAP_ALG_RSA_PKCS1};
 pub use secret::{CounterIv, DataKey, SecretBytes};
+pub use transfer::{EncryptedDownloadOptions, EncryptedTransferResult, EncryptedUploadOptions};
