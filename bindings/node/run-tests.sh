@@ -8,11 +8,8 @@ root=$(cd ../.. && pwd)
 export OSSBRIDGE_BIN=${OSSBRIDGE_BIN:-$root/target/release/ossbridge}
 [ -x "$OSSBRIDGE_BIN" ] || { echo "$OSSBRIDGE_BIN is missing: run 'make build' first" >&2; exit 1; }
 
-echo "== npm ci"
-npm ci --no-audit --no-fund --prefer-offline
-
-echo "== napi build (release)"
-npx napi build --platform --release --js native.js --dts native.d.ts
+echo "== npm ci, napi build (release)"
+bash ./build.sh
 # The loader and its types are generated and committed; a difference means they are stale.
 if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
   if ! git -C "$root" diff --exit-code -- bindings/node/native.js bindings/node/native.d.ts; then

@@ -20,7 +20,8 @@ function assertRes(res, status) {
   assert.ok(res.headers['x-oss-request-id'], 'res.headers has the request id');
   assert.equal(typeof res.rt, 'number');
   assert.equal(typeof res.size, 'number');
-  assert.ok(Array.isArray(res.requestUrls));
+  assert.equal(res.requestUrls.length, 1);
+  assert.ok(res.requestUrls[0].startsWith(server.url), res.requestUrls[0]);
 }
 
 for (const authorizationV4 of [false, true]) {
