@@ -5,7 +5,7 @@ CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 BIN := target/release/ossbridge
 
-.PHONY: demo test bench build test-rust test-sign test-interop test-node test-python
+.PHONY: demo test bench build test-rust test-sign test-interop test-node test-python test-cse
 
 build:
 	$(CARGO) build --release --locked --bin ossbridge
@@ -13,7 +13,7 @@ build:
 demo: build
 	bash examples/demo.sh
 
-test: build test-rust test-sign test-node test-python
+test: build test-rust test-sign test-node test-python test-cse
 	@echo "make test: all suites passed"
 
 test-rust: build
@@ -35,6 +35,11 @@ test-node: build
 # mypy.stubtest and mypy --strict.
 test-python: build
 	bash bindings/python/run-tests.sh
+
+# Client-side encryption interop: oss2 CryptoBucket / alibabacloud-oss-v2 EncryptionClient
+# against ossbridge's EncryptionClient, both directions (creates .venv-cse).
+test-cse: build
+	bash tests/cse-interop/run.sh
 
 bench: build
 	bash bench/run.sh
