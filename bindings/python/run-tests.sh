@@ -5,27 +5,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-venv=${OSSBRIDGE_PYTHON_VENV:-$root/.venv-python}
-python=${PYTHON:-python3}
-
-# (Re)create the venv when the pinned requirements change.
-stamp="$venv/.requirements.sha256"
-want=$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  rm -rf "$venv"
-  "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  echo "$want" >"$stamp"
-fi
-export VIRTUAL_ENV=$venv PATH="$venv/bin:$PATH"
+source "$here/setup-venv.sh" dev
 
 # The server every test talks to (make test builds it first; build it when run alone).
 [ -x "$root/target/release/ossbridge" ] || (cd "$root" && cargo build --release --locked --bin ossbridge)
 export OSSBRIDGE_SERVER_BIN=$root/target/release/ossbridge
-
-# Dev profile: the tests need correctness, not speed, and it shares artefacts with cargo test.
-(cd "$here" && maturin develop --quiet --locked)
-python -c 'import ossbridge._ossbridge' # fail here, clearly, if the build did not install
 
 cd "$here"
 python -m pytest tests -q -p no:cacheprovider "$@"
