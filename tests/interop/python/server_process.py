@@ -30,6 +30,8 @@ class Principals:
     admin: Credentials
     no_kms_decrypt: Credentials
     sts: Credentials
+    # May only GetObject, and kms:Decrypt only with the named CMK.
+    scoped: Credentials
 
 
 def make_principals() -> Principals:
@@ -39,11 +41,21 @@ def make_principals() -> Principals:
         sts=Credentials(
             "STS.interop" + secrets.token_hex(6), secrets.token_urlsafe(24), "token-" + secrets.token_urlsafe(32)
         ),
+        scoped=Credentials("LTAIscoped" + secrets.token_hex(6), secrets.token_urlsafe(24)),
     )
 
 
-def config_toml(p: Principals) -> str:
+def config_toml(p: Principals, named_cmk: Optional[str] = None) -> str:
     """The config shape documented in docs/server.md."""
+    scoped = ""
+    if named_cmk:
+        scoped = f"""
+[[users]]
+name = "scoped"
+access_key_id = "{p.scoped.access_key_id}"
+access_key_secret = "{p.scoped.access_key_secret}"
+allow = ["oss:GetObject", "kms:Decrypt:{named_cmk}"]
+"""
     return f"""# written by tests/interop/python/server_process.py
 [[users]]
 name = "admin"
@@ -63,7 +75,7 @@ access_key_id = "{p.sts.access_key_id}"
 access_key_secret = "{p.sts.access_key_secret}"
 security_token = "{p.sts.security_token}"
 expiration = "2099-01-01T00:00:00Z"
-"""
+{scoped}"""
 
 
 def create_key(data_dir: pathlib.Path, alias: Optional[str] = None) -> str:

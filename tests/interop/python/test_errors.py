@@ -372,3 +372,21 @@ def test_early_errors_on_large_bodies_reach_the_client(env, admin_bucket, case):
             assert status == 200, (i, status, body[:300])
     finally:
         conn.close()
+
+
+def test_permissions_are_per_action_and_per_cmk(env, admin_bucket):
+    """The `scoped` user may only GetObject and kms:Decrypt with the named CMK."""
+    admin = env.adapter("oss2-v4")
+    admin.put_object(admin_bucket, "named", b"named cmk", sse={SSE: "KMS", SSE_KEY_ID: env.named_cmk})
+    admin.put_object(admin_bucket, "default", b"default cmk", sse={SSE: "KMS"})
+    admin.put_object(admin_bucket, "sm4", b"sm4", sse={SSE: "SM4"})
+    for name in ("oss2-v1", "pyv2-v4"):
+        scoped = env.adapter(name, env.principals.scoped)
+        assert scoped.get_object(admin_bucket, "named")[0] == b"named cmk"
+        assert scoped.get_object(admin_bucket, "sm4")[0] == b"sm4"
+        err = scoped.failure(lambda: scoped.get_object(admin_bucket, "default"))
+        assert (err.status, err.code, err.message) == (403, "AccessDenied", KMS_FORBIDDEN), err
+        err = scoped.failure(lambda: scoped.put_object(admin_bucket, "new", b"x"))
+        assert (err.status, err.code) == (403, "AccessDenied") and err.message != KMS_FORBIDDEN, err
+        err = scoped.failure(lambda: scoped.delete_object(admin_bucket, "sm4"))
+        assert (err.status, err.code) == (403, "AccessDenied"), err
