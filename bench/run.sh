@@ -7,3 +7,6 @@ cd "$REPO"
 # --- server throughput (interop area): oss2 and curl against `ossbridge serve` ---
 bash tests/interop/run.sh venv >/dev/null
 .venv-interop/bin/python bench/server_bench.py "$@"
+
+# --- Node addon (node area): ossbridge vs ali-oss, 256 MiB and 1000 x 4 KiB, throughput + RSS ---
+bash bench/node_bench.sh
