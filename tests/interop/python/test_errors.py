@@ -390,3 +390,31 @@ def test_permissions_are_per_action_and_per_cmk(env, admin_bucket):
         assert (err.status, err.code) == (403, "AccessDenied") and err.message != KMS_FORBIDDEN, err
         err = scoped.failure(lambda: scoped.delete_object(admin_bucket, "sm4"))
         assert (err.status, err.code) == (403, "AccessDenied"), err
+
+
+def test_kms_is_enforced_on_every_read_path_and_on_anonymous_uploads(env):
+    """Uploads into a KMS bucket need a signed request; copies, ranged and presigned reads of a KMS
+    object need kms:Decrypt like a plain GET."""
+    admin = env.adapter("oss2-v1")
+    name = new_bucket_name("prw")
+    admin.create_bucket(name, acl="public-read-write")
+    admin.put_bucket_encryption(name, "KMS")
+    anon = RawClient(env.endpoint, None)
+    r = anon.request("PUT", name, "anon-kms", body=b"anonymous upload")
+    assert r.status == 403 and r.error()["Message"] == KMS_FORBIDDEN, r
+    r = anon.request("PUT", name, "anon-aes", body=b"anonymous upload", headers={SSE: "AES256"})
+    assert r.status == 200, "an SSE-OSS header overrides the KMS default and needs no KMS"
+    admin.put_object(name, "kms", b"kms data", sse={SSE: "KMS"})
+    r = anon.request("HEAD", name, "kms")
+    assert r.status == 403 and b"forbidden by kms" in __import__("base64").b64decode(r.headers["x-oss-err"])
+    for adapter_name in ("oss2-v4", "pyv2-v1"):
+        user = env.adapter(adapter_name, env.principals.no_kms_decrypt)
+        for what, call in (
+            ("copy", lambda: user.copy_object(name, "kms", "copied")),
+            ("range", lambda: user.get_object(name, "kms", byte_range="bytes=0-0")),
+        ):
+            err = user.failure(call)
+            assert (err.status, err.message) == (403, KMS_FORBIDDEN), (adapter_name, what, err)
+        url, headers = user.presign_get(name, "kms", 60)
+        status, _, body = fetch_url(url, headers)
+        assert status == 403 and KMS_FORBIDDEN.encode() in body, (adapter_name, body[:300])
