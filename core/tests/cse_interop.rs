@@ -22,7 +22,8 @@ use ossbridge_core::cse::{
 use ossbridge_core::model::{ObjectAttributes, PutBucketOptions};
 
 fn python() -> String {
-    std::env::var("CSE_INTEROP_PYTHON").expect("CSE_INTEROP_PYTHON (set by tests/cse-interop/run.sh)")
+    std::env::var("CSE_INTEROP_PYTHON")
+        .expect("CSE_INTEROP_PYTHON (set by tests/cse-interop/run.sh)")
 }
 
 fn sdk(command: &str, server: &Server, bucket: &str, extra: &[&str]) -> String {
@@ -30,13 +31,26 @@ fn sdk(command: &str, server: &Server, bucket: &str, extra: &[&str]) -> String {
     let out = Command::new(python())
         .arg(script)
         .arg(command)
-        .args(["--endpoint", &server.url, "--bucket", bucket, "--ak", ACCESS_KEY_ID, "--sk", ACCESS_KEY_SECRET])
+        .args([
+            "--endpoint",
+            &server.url,
+            "--bucket",
+            bucket,
+            "--ak",
+            ACCESS_KEY_ID,
+            "--sk",
+            ACCESS_KEY_SECRET,
+        ])
         .arg("--keys")
         .arg(vectors_dir().join("keys"))
         .args(extra)
         .output()
         .expect("running sdk_cse.py");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "sdk_cse.py {command} failed:\n{text}");
     text
 }
@@ -47,7 +61,9 @@ async fn official_sdks_and_ossbridge_read_each_others_objects() {
     let server = Server::start();
     let c = client(&server.url);
     let bucket = bucket_name("cse-interop");
-    c.put_bucket(&bucket, &PutBucketOptions::default()).await.unwrap();
+    c.put_bucket(&bucket, &PutBucketOptions::default())
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let enc = EncryptionClient::new(c.clone(), Arc::new(cse_support::rsa_a()));
 
@@ -65,18 +81,31 @@ async fn official_sdks_and_ossbridge_read_each_others_objects() {
         let plain = std::fs::read(item["plaintext"].as_str().unwrap()).unwrap();
         let got = enc.get_object(&bucket, key, None).await.unwrap();
         assert!(got.data.as_ref() == &plain[..], "{key}: whole object");
-        assert_eq!(enc.head_object(&bucket, key).await.unwrap().object_size, plain.len() as u64);
+        assert_eq!(
+            enc.head_object(&bucket, key).await.unwrap().object_size,
+            plain.len() as u64
+        );
         for _ in 0..60 {
             let range = random_range(&mut rng, plain.len() as u64);
             let want = cse_support::expected(&plain, &range);
-            let got = enc.get_object(&bucket, key, Some(range)).await.ok().map(|g| g.data.to_vec());
+            let got = enc
+                .get_object(&bucket, key, Some(range))
+                .await
+                .ok()
+                .map(|g| g.data.to_vec());
             assert!(got == want, "{key}: range {}", range.to_header());
             ranges_checked += 1;
         }
         let dst = dir.path().join(format!("{key}.down"));
-        let down = EncryptedDownloadOptions { part_size: 64 * 1024, parallel: 3 };
+        let down = EncryptedDownloadOptions {
+            part_size: 64 * 1024,
+            parallel: 3,
+        };
         enc.download_file(&bucket, key, &dst, &down).await.unwrap();
-        assert!(std::fs::read(&dst).unwrap() == plain, "{key}: download_file");
+        assert!(
+            std::fs::read(&dst).unwrap() == plain,
+            "{key}: download_file"
+        );
     }
     println!("ossbridge read {} SDK-written objects whole, by download_file and in {ranges_checked} ranges", manifest.len());
 
@@ -92,38 +121,79 @@ async fn official_sdks_and_ossbridge_read_each_others_objects() {
     for (i, size) in [1usize, 1000, 300_001].into_iter().enumerate() {
         let key = format!("ossbridge-put-{size}");
         let plain = Rng(50 + i as u64).bytes(size);
-        enc.put_object(&bucket, &key, plain.clone(), &EncryptedPutOptions::default()).await.unwrap();
+        enc.put_object(
+            &bucket,
+            &key,
+            plain.clone(),
+            &EncryptedPutOptions::default(),
+        )
+        .await
+        .unwrap();
         record(&key, &plain);
     }
     let part = 100 * 1024u64;
     let plain = Rng(60).bytes(3 * part as usize + 999);
     let upload = enc
-        .initiate_multipart_upload(&bucket, "ossbridge-mpu", plain.len() as u64, part, &ObjectAttributes::default())
+        .initiate_multipart_upload(
+            &bucket,
+            "ossbridge-mpu",
+            plain.len() as u64,
+            part,
+            &ObjectAttributes::default(),
+        )
         .await
         .unwrap();
     let mut parts = Vec::new();
     for n in (1..=upload.part_count()).rev() {
         let (s, e) = upload.part_bounds(n).unwrap();
-        parts.push(enc.upload_part(&upload, n, plain[s as usize..e as usize].to_vec()).await.unwrap());
+        parts.push(
+            enc.upload_part(&upload, n, plain[s as usize..e as usize].to_vec())
+                .await
+                .unwrap(),
+        );
     }
-    enc.complete_multipart_upload(&upload, &parts).await.unwrap();
+    enc.complete_multipart_upload(&upload, &parts)
+        .await
+        .unwrap();
     record("ossbridge-mpu", &plain);
     let file_plain = Rng(61).bytes(5 * part as usize + 3);
     let src = dir.path().join("upload.bin");
     std::fs::write(&src, &file_plain).unwrap();
-    let up = EncryptedUploadOptions { part_size: part, multipart_threshold: part, parallel: 3, ..Default::default() };
-    let r = enc.upload_file(&bucket, "ossbridge-upload-file", &src, &up).await.unwrap();
+    let up = EncryptedUploadOptions {
+        part_size: part,
+        multipart_threshold: part,
+        parallel: 3,
+        ..Default::default()
+    };
+    let r = enc
+        .upload_file(&bucket, "ossbridge-upload-file", &src, &up)
+        .await
+        .unwrap();
     assert_eq!(r.part_count, 6);
     record("ossbridge-upload-file", &file_plain);
     let manifest_path = ours.join("manifest.json");
     std::fs::write(&manifest_path, serde_json::to_vec(&written).unwrap()).unwrap();
-    println!("{}", sdk("read", &server, &bucket, &["--manifest", manifest_path.to_str().unwrap()]));
+    println!(
+        "{}",
+        sdk(
+            "read",
+            &server,
+            &bucket,
+            &["--manifest", manifest_path.to_str().unwrap()]
+        )
+    );
 
     // The authenticated mode is ossbridge-only: the SDKs must refuse it, not mis-decrypt.
-    let auth = EncryptionClient::new(c.clone(), Arc::new(cse_support::rsa_a())).with_mode(ContentMode::authenticated());
-    auth.put_object(&bucket, "ossbridge-authenticated", b"only ossbridge reads this".to_vec(), &EncryptedPutOptions::default())
-        .await
-        .unwrap();
+    let auth = EncryptionClient::new(c.clone(), Arc::new(cse_support::rsa_a()))
+        .with_mode(ContentMode::authenticated());
+    auth.put_object(
+        &bucket,
+        "ossbridge-authenticated",
+        b"only ossbridge reads this".to_vec(),
+        &EncryptedPutOptions::default(),
+    )
+    .await
+    .unwrap();
     let refused = dir.path().join("refused.json");
     std::fs::write(
         &refused,
@@ -133,7 +203,17 @@ async fn official_sdks_and_ossbridge_read_each_others_objects() {
     .unwrap();
     let out = Command::new(python())
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/cse-interop/sdk_cse.py"))
-        .args(["read", "--endpoint", &server.url, "--bucket", &bucket, "--ak", ACCESS_KEY_ID, "--sk", ACCESS_KEY_SECRET])
+        .args([
+            "read",
+            "--endpoint",
+            &server.url,
+            "--bucket",
+            &bucket,
+            "--ak",
+            ACCESS_KEY_ID,
+            "--sk",
+            ACCESS_KEY_SECRET,
+        ])
         .arg("--keys")
         .arg(vectors_dir().join("keys"))
         .arg("--manifest")
@@ -141,7 +221,10 @@ async fn official_sdks_and_ossbridge_read_each_others_objects() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success() && !text.contains("differ from the plaintext"), "SDKs must fail closed:\n{text}");
+    assert!(
+        !out.status.success() && !text.contains("differ from the plaintext"),
+        "SDKs must fail closed:\n{text}"
+    );
     println!("oss2 and alibabacloud-oss-v2 refuse authenticated-mode objects (fail closed)");
 }
 
