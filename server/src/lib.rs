@@ -128,20 +128,56 @@ fn new_request_id() -> String {
 pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> {
     let request_id = new_request_id();
     let is_head = req.method() == http::Method::HEAD;
-    let mut response = match dispatch(&state, req, &request_id).await {
+    let (parts, body) = req.into_parts();
+    let mut body = Some(body);
+    let mut response = match dispatch(&state, parts, &mut body, &request_id).await {
         Ok(resp) => resp,
-        Err(err) => response::error(&err, &request_id, is_head),
+        Err(err) => {
+            let mut resp = response::error(&err, &request_id, is_head);
+            // An error before the body was read: drain it so the client, still sending,
+            // gets the response and the connection stays usable. Past the cap, close.
+            if let Some(unread) = body.take() {
+                if !drain(unread, MAX_DRAIN).await {
+                    response::set(resp.headers_mut(), "connection", "close");
+                }
+            }
+            resp
+        }
     };
     response::add_common_headers(response.headers_mut(), &request_id);
     response
 }
 
+/// How much of an unread request body is discarded to deliver an early error.
+const MAX_DRAIN: u64 = 64 * 1024 * 1024;
+
+/// Reads and discards `body`; false if it exceeds `cap` or fails.
+async fn drain(body: Body, cap: u64) -> bool {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut seen = 0u64;
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(frame) => {
+                if let Some(data) = frame.data_ref() {
+                    seen += data.len() as u64;
+                    if seen > cap {
+                        return false;
+                    }
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
 async fn dispatch(
     state: &Arc<AppState>,
-    req: Request<Body>,
+    parts: http::request::Parts,
+    body: &mut Option<Body>,
     request_id: &str,
 ) -> OssResult<Response<Body>> {
-    let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_string();
     let host = parts
         .headers

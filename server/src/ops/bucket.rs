@@ -96,9 +96,13 @@ pub fn list_buckets(state: &AppState, ctx: &Ctx) -> OssResult<Response<Body>> {
     Ok(xml(200, w.finish()))
 }
 
-pub async fn put_bucket(state: &AppState, ctx: &Ctx, body: Body) -> OssResult<Response<Body>> {
+pub async fn put_bucket(
+    state: &AppState,
+    ctx: &Ctx,
+    body: &mut Option<Body>,
+) -> OssResult<Response<Body>> {
     let name = ctx.bucket().to_string();
-    let body = read_small_body(body, 64 * 1024).await?;
+    let body = read_small_body(super::take(body), 64 * 1024).await?;
     check_md5(ctx, &body)?;
     let mut storage_class = "Standard".to_string();
     if !body.iter().all(|b| b.is_ascii_whitespace()) {
@@ -226,9 +230,9 @@ pub async fn put_bucket_encryption(
     state: &AppState,
     ctx: &Ctx,
     mut bucket: BucketRecord,
-    body: Body,
+    body: &mut Option<Body>,
 ) -> OssResult<Response<Body>> {
-    let body = read_small_body(body, 64 * 1024).await?;
+    let body = read_small_body(super::take(body), 64 * 1024).await?;
     check_md5(ctx, &body)?;
     let root = parse(&body)?;
     if root.name != "ServerSideEncryptionRule" {

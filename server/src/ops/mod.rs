@@ -18,7 +18,7 @@ pub async fn run(
     state: &Arc<AppState>,
     ctx: &Ctx,
     bucket: Option<BucketRecord>,
-    body: Body,
+    body: &mut Option<Body>,
 ) -> OssResult<Response<Body>> {
     let b = || {
         bucket
@@ -54,6 +54,12 @@ pub async fn run(
         Op::ListMultipartUploads => multipart::list_uploads(state, ctx),
         Op::ListParts => multipart::list_parts(state, ctx),
     }
+}
+
+/// Takes the request body for reading. A handler that fails before taking it leaves it
+/// for [`crate::handle`] to drain, so the client still reads the error on a reusable connection.
+pub fn take(body: &mut Option<Body>) -> Body {
+    body.take().unwrap_or_default()
 }
 
 /// Reads a small (XML) request body fully, refusing anything over `limit`.

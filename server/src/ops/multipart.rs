@@ -85,11 +85,25 @@ pub fn initiate(state: &AppState, ctx: &Ctx, bucket: &BucketRecord) -> OssResult
     Ok(resp)
 }
 
-async fn store_part<S, E>(
+/// The data key of an SSE upload (writing a part needs kms:GenerateDataKey for KMS).
+fn upload_key(
     state: &AppState,
     ctx: &Ctx,
     upload: &UploadRecord,
+) -> OssResult<Option<crate::storage::ChunkKey>> {
+    upload
+        .sse
+        .as_ref()
+        .map(|s| sse::open_key(&state.kms, &ctx.principal, s, "kms:GenerateDataKey"))
+        .transpose()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn store_part<S, E>(
+    state: &AppState,
+    upload: &UploadRecord,
     number: u32,
+    key: Option<crate::storage::ChunkKey>,
     stream: S,
     len: Option<u64>,
     md5: Option<[u8; 16]>,
@@ -98,11 +112,6 @@ where
     S: futures::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
-    let key = upload
-        .sse
-        .as_ref()
-        .map(|s| sse::open_key(&state.kms, &ctx.principal, s, "kms:GenerateDataKey"))
-        .transpose()?;
     let written = state
         .store
         .write_chunk(stream, key.as_ref(), MAX_PART_SIZE, len, md5)
@@ -124,7 +133,11 @@ where
     Ok(part)
 }
 
-pub async fn upload_part(state: &AppState, ctx: &Ctx, body: Body) -> OssResult<Response<Body>> {
+pub async fn upload_part(
+    state: &AppState,
+    ctx: &Ctx,
+    body: &mut Option<Body>,
+) -> OssResult<Response<Body>> {
     sse_headers_rejected(ctx, "UploadPart")?;
     let number = part_number(ctx)?;
     let upload = load_upload(state, ctx)?;
@@ -140,12 +153,13 @@ pub async fn upload_part(state: &AppState, ctx: &Ctx, body: Body) -> OssResult<R
         return Err(entity_too_large(MAX_PART_SIZE));
     }
     let md5 = super::content_md5(ctx)?;
+    let key = upload_key(state, ctx, &upload)?;
     let part = store_part(
         state,
-        ctx,
         &upload,
         number,
-        body.into_data_stream(),
+        key,
+        super::take(body).into_data_stream(),
         len,
         md5,
     )
@@ -200,11 +214,12 @@ pub async fn upload_part_copy(state: &AppState, ctx: &Ctx) -> OssResult<Response
     let stream = state
         .store
         .read_range(src.chunks.clone(), src_key_material, start, end);
+    let key = upload_key(state, ctx, &upload)?;
     let part = store_part(
         state,
-        ctx,
         &upload,
         number,
+        key,
         Box::pin(stream),
         Some(end - start),
         None,
@@ -227,7 +242,11 @@ pub async fn upload_part_copy(state: &AppState, ctx: &Ctx) -> OssResult<Response
     Ok(resp)
 }
 
-pub async fn complete(state: &AppState, ctx: &Ctx, body: Body) -> OssResult<Response<Body>> {
+pub async fn complete(
+    state: &AppState,
+    ctx: &Ctx,
+    body: &mut Option<Body>,
+) -> OssResult<Response<Body>> {
     sse_headers_rejected(ctx, "CompleteMultipartUpload")?;
     if ctx.header("x-oss-callback").is_some() {
         return Err(OssError::not_implemented(
@@ -235,7 +254,7 @@ pub async fn complete(state: &AppState, ctx: &Ctx, body: Body) -> OssResult<Resp
         ));
     }
     let upload = load_upload(state, ctx)?;
-    let body = read_small_body(body, 4 * 1024 * 1024).await?;
+    let body = read_small_body(super::take(body), 4 * 1024 * 1024).await?;
     check_md5(ctx, &body)?;
     let stored = state.db.parts(&upload.upload_id)?;
     let complete_all = ctx

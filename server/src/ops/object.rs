@@ -168,7 +168,7 @@ pub async fn put_object(
     state: &AppState,
     ctx: &Ctx,
     bucket: &BucketRecord,
-    body: Body,
+    body: &mut Option<Body>,
 ) -> OssResult<Response<Body>> {
     let len = content_length(ctx)?;
     if len.is_some_and(|l| l > MAX_PUT_SIZE) {
@@ -184,7 +184,7 @@ pub async fn put_object(
     let written = state
         .store
         .write_chunk(
-            body.into_data_stream(),
+            super::take(body).into_data_stream(),
             enc.as_ref().map(|(_, k)| k),
             MAX_PUT_SIZE,
             len,
@@ -585,8 +585,12 @@ pub fn delete_object(state: &AppState, ctx: &Ctx) -> OssResult<Response<Body>> {
     Ok(crate::response::empty(204))
 }
 
-pub async fn delete_multiple(state: &AppState, ctx: &Ctx, body: Body) -> OssResult<Response<Body>> {
-    let body = read_small_body(body, 2 * 1024 * 1024).await?;
+pub async fn delete_multiple(
+    state: &AppState,
+    ctx: &Ctx,
+    body: &mut Option<Body>,
+) -> OssResult<Response<Body>> {
+    let body = read_small_body(super::take(body), 2 * 1024 * 1024).await?;
     check_md5(ctx, &body)?;
     let root = parse(&body)?;
     if root.name != "Delete" {
@@ -644,7 +648,7 @@ pub async fn append_object(
     state: &AppState,
     ctx: &Ctx,
     bucket: &BucketRecord,
-    body: Body,
+    body: &mut Option<Body>,
 ) -> OssResult<Response<Body>> {
     let position: u64 = ctx
         .target
@@ -712,7 +716,13 @@ pub async fn append_object(
     let md5 = content_md5(ctx)?;
     let written = state
         .store
-        .write_chunk(body.into_data_stream(), enc_key.as_ref(), max, len, md5)
+        .write_chunk(
+            super::take(body).into_data_stream(),
+            enc_key.as_ref(),
+            max,
+            len,
+            md5,
+        )
         .await?;
     let meta = meta_from_request(ctx)?;
     let record = match base {

@@ -356,3 +356,30 @@ pub fn data(len: usize, seed: u64) -> Vec<u8> {
 pub fn crc(data: &[u8]) -> String {
     ossbridge_core::crc64::checksum(data).to_string()
 }
+
+impl Client {
+    /// Like `send`, but reports transport errors instead of panicking.
+    pub async fn try_send(
+        &self,
+        req: Req<'_>,
+        body: reqwest::Body,
+    ) -> Result<Resp, reqwest::Error> {
+        let mut s = Self::signable(&req);
+        v4::sign_header(&mut s, &self.creds, "cn-hangzhou", "oss", self.now(), &[]);
+        let url = format!("{}{}", self.endpoint, Self::path(req.bucket, req.key));
+        let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap();
+        let mut rb = self.http.request(method, url);
+        for (n, v) in &s.headers {
+            rb = rb.header(n.as_str(), v.as_str());
+        }
+        let resp = rb.body(body).send().await?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await?;
+        Ok(Resp {
+            status,
+            headers,
+            body,
+        })
+    }
+}
