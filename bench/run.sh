@@ -10,3 +10,6 @@ bash tests/interop/run.sh venv >/dev/null
 
 # --- Node addon (node area): ossbridge vs ali-oss, 256 MiB and 1000 x 4 KiB, throughput + RSS ---
 bash bench/node_bench.sh
+
+# --- Rust client vs curl, 1 GiB up/down, client peak RSS (client area) ---
+bash bench/client_bench.sh
