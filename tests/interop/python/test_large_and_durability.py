@@ -155,17 +155,18 @@ def test_kill_during_200mib_upload_leaves_previous_version(tmp_path):
         sent = {"bytes": 0}
         killed = threading.Event()
 
-        def upload(key, sse):
-            """Stream a 200 MiB PutObject by hand and SIGKILL the server after 80 MiB."""
+        def upload(key, sse, method="PUT", sub=""):
+            """Stream a 200 MiB PutObject (or append) by hand and SIGKILL the server after 80 MiB."""
             host, port = server.endpoint.rsplit("/", 1)[-1].split(":")
             headers = {"Date": http_date(), "Content-Type": "application/octet-stream",
                        "Content-Length": str(200 * MiB), **sse}
-            sig = v1_signature(a.access_key_secret, "PUT", f"/crash-test/{key}", headers)
+            target = f"/crash-test/{key}" + (f"?{sub}" if sub else "")
+            sig = v1_signature(a.access_key_secret, method, target, headers)
             headers["Authorization"] = f"OSS {a.access_key_id}:{sig}"
             conn = http.client.HTTPConnection(host, int(port), timeout=60)
             block = payload(4 * MiB, seed=5)
             try:
-                conn.putrequest("PUT", f"/crash-test/{key}", skip_accept_encoding=True)
+                conn.putrequest(method, target, skip_accept_encoding=True)
                 for k, v in headers.items():
                     conn.putheader(k, v)
                 conn.endheaders()
@@ -212,6 +213,23 @@ def test_kill_during_200mib_upload_leaves_previous_version(tmp_path):
             bucket.head_object("brand-new")
         keys = sorted(o.key for o in oss2.ObjectIterator(bucket))
         assert keys == sorted(list(others) + ["victim", "fresh-victim-sibling"]), keys
+
+        # An append killed midway leaves the appendable object at its previous length.
+        head_part = payload(1_000_000, seed=9)
+        bucket.append_object("log", 0, head_part, headers={SSE: "SM4"})
+        sent["bytes"] = 0
+        killed.clear()
+        t = threading.Thread(target=upload, args=("log", {}, "POST", f"append&position={len(head_part)}"))
+        t.start()
+        t.join(120)
+        assert killed.is_set()
+        server = type(server)(server.data_dir, server.config_path, server.log_path).start()
+        bucket = oss2.Bucket(auth, server.endpoint, "crash-test")
+        r = bucket.get_object("log")
+        assert r.read() == head_part, "a killed append must leave the object at its previous content"
+        assert r.headers["x-oss-hash-crc64ecma"] == crc64(head_part)
+        nxt = bucket.append_object("log", len(head_part), b"more", init_crc=int(crc64(head_part)))
+        assert nxt.next_position == len(head_part) + 4
     finally:
         server.kill()
 
