@@ -13,3 +13,9 @@ bash bench/node_bench.sh
 
 # --- Rust client vs curl, 1 GiB up/down, client peak RSS (client area) ---
 bash bench/client_bench.sh
+
+# --- signing (signing area): ossbridge V1/V4 signatures per second vs oss2 and alibabacloud-oss-v2 ---
+echo "== signing: signatures per second (criterion median; Python SDKs timed in-process)"
+bash tests/signing/run.sh venv
+"${CARGO:-cargo}" bench -p ossbridge-core --bench signing >/dev/null 2>&1
+.venv-sign/bin/python bench/sign_oss2.py --criterion target/criterion

@@ -93,18 +93,10 @@ typedef enum ossbridge_status {
 } ossbridge_status;
 
 /**
- * Which request signature to compute.
+ * A connection to OSS. Thread-safe: share one between threads. Create with
+ * ossbridge_client_new(), release with ossbridge_client_free() once no call is running on it.
  */
-typedef enum ossbridge_signature_version {
-  /**
-   * OSS V4 signature (HMAC-SHA256, needs the region). The default.
-   */
-  OSSBRIDGE_SIGNATURE_VERSION_V4 = 4,
-  /**
-   * OSS V1 signature (HMAC-SHA1).
-   */
-  OSSBRIDGE_SIGNATURE_VERSION_V1 = 1,
-} ossbridge_signature_version;
+typedef struct ossbridge_client ossbridge_client;
 
 /**
  * Client settings. Create with ossbridge_config_new(), release with ossbridge_config_free().
@@ -148,20 +140,350 @@ typedef struct ossbridge_error {
   char *ec;
 } ossbridge_error;
 
+/**
+ * A bucket's default encryption rule (PutBucketEncryption).
+ */
+typedef struct ossbridge_bucket_encryption_rule {
+  /**
+   * "AES256", "KMS" or "SM4" (required).
+   */
+  const char *sse_algorithm;
+  /**
+   * The KMS CMK id (KMS only); NULL for the default OSS CMK.
+   */
+  const char *kms_master_key_id;
+  /**
+   * "SM4" as KMS data cipher (KMS only); NULL for AES-256.
+   */
+  const char *kms_data_encryption;
+} ossbridge_bucket_encryption_rule;
+
+/**
+ * A bucket's default encryption rule as OSS returned it (GetBucketEncryption).
+ * Release with ossbridge_bucket_encryption_result_free().
+ */
+typedef struct ossbridge_bucket_encryption_result {
+  uint16_t http_status;
+  const char *request_id;
+  /**
+   * "AES256", "KMS" or "SM4".
+   */
+  const char *sse_algorithm;
+  /**
+   * NULL unless KMS with a named CMK.
+   */
+  const char *kms_master_key_id;
+  /**
+   * "SM4" or NULL.
+   */
+  const char *kms_data_encryption;
+} ossbridge_bucket_encryption_result;
+
+/**
+ * Which request signature to compute: one of the OSSBRIDGE_SIGNATURE_VERSION_* values.
+ * (An integer, not an enum, so that any value C passes is well-defined and can be rejected.)
+ */
+typedef uint32_t ossbridge_signature_version;
+
+/**
+ * Server-side encryption of a new object (PutObject, CopyObject, upload_file). All NULL means
+ * "no SSE header" (the bucket's default rule, if any, applies).
+ */
+typedef struct ossbridge_sse_options {
+  /**
+   * "AES256", "KMS" or "SM4"; NULL for none.
+   */
+  const char *server_side_encryption;
+  /**
+   * "SM4" to encrypt the data with SM4 under SSE-KMS; NULL for AES-256. KMS only.
+   */
+  const char *server_side_data_encryption;
+  /**
+   * The KMS CMK id; NULL for the account's default OSS CMK. KMS only.
+   */
+  const char *server_side_encryption_key_id;
+} ossbridge_sse_options;
+
+/**
+ * A name/value pair: user metadata in options, headers and metadata in results.
+ */
+typedef struct ossbridge_pair {
+  const char *name;
+  const char *value;
+} ossbridge_pair;
+
+/**
+ * Options of the calls that create an object. Zero-initialise (`= {0}`) and set what you need;
+ * a NULL options pointer means all defaults.
+ */
+typedef struct ossbridge_put_options {
+  struct ossbridge_sse_options sse;
+  /**
+   * Content-Type; NULL lets OSS pick from the key's extension.
+   */
+  const char *content_type;
+  /**
+   * User metadata (sent as x-oss-meta-<name>); `metadata_len` entries, NULL when 0.
+   */
+  const struct ossbridge_pair *metadata;
+  size_t metadata_len;
+  /**
+   * Request headers in the official SDKs' raw form, e.g. {"x-oss-server-side-encryption",
+   * "KMS"}, {"Content-Type", ...}, {"x-oss-meta-a", ...}; NULL when 0. SSE given here and in
+   * `sse` at once is an error.
+   */
+  const struct ossbridge_pair *headers;
+  size_t headers_len;
+} ossbridge_put_options;
+
+/**
+ * What OSS answered to an object call. String fields are NULL when OSS did not send them;
+ * everything is owned by the struct: release it with ossbridge_object_result_free().
+ */
+typedef struct ossbridge_object_result {
+  /**
+   * HTTP status (200, 206...).
+   */
+  uint16_t http_status;
+  /**
+   * x-oss-request-id (never NULL).
+   */
+  const char *request_id;
+  /**
+   * ETag, quotes included as OSS sent them.
+   */
+  const char *etag;
+  /**
+   * Whether `crc64` holds OSS's x-oss-hash-crc64ecma.
+   */
+  bool has_crc64;
+  uint64_t crc64;
+  /**
+   * The SSE OSS reported: "AES256", "KMS" or "SM4"; NULL when the object is not encrypted.
+   */
+  const char *server_side_encryption;
+  /**
+   * "SM4" when SSE-KMS encrypts the data with SM4.
+   */
+  const char *server_side_data_encryption;
+  /**
+   * The CMK id (SSE-KMS).
+   */
+  const char *server_side_encryption_key_id;
+  /**
+   * Get/Head: Content-Length of this response; 0 for other calls.
+   */
+  uint64_t content_length;
+  /**
+   * Get/Head: size of the whole object; 0 for other calls.
+   */
+  uint64_t object_size;
+  const char *content_type;
+  const char *last_modified;
+  /**
+   * ossbridge_client_get_object(): the object's bytes (`data_len` of them; NULL when empty).
+   */
+  const uint8_t *data;
+  size_t data_len;
+  /**
+   * ossbridge_client_get_object_to_file(): bytes written to the file.
+   */
+  uint64_t bytes_written;
+  /**
+   * User metadata (x-oss-meta-* without the prefix, names lower-case).
+   */
+  const struct ossbridge_pair *metadata;
+  size_t metadata_len;
+  /**
+   * Every response header, names lower-case, in the order received.
+   */
+  const struct ossbridge_pair *headers;
+  size_t headers_len;
+} ossbridge_object_result;
+
+/**
+ * Options of CopyObject.
+ */
+typedef struct ossbridge_copy_options {
+  /**
+   * SSE of the destination. The source's encryption is not copied.
+   */
+  struct ossbridge_sse_options sse;
+  /**
+   * false: keep the source's content type and metadata (OSS's default, COPY);
+   * true: replace them with `content_type` and `metadata` below (REPLACE).
+   */
+  bool replace_metadata;
+  const char *content_type;
+  const struct ossbridge_pair *metadata;
+  size_t metadata_len;
+  /**
+   * Raw request headers, as in ::ossbridge_put_options.
+   */
+  const struct ossbridge_pair *headers;
+  size_t headers_len;
+} ossbridge_copy_options;
+
+/**
+ * A presigned URL. Release with ossbridge_presigned_url_free().
+ */
+typedef struct ossbridge_presigned_url {
+  const char *url;
+  /**
+   * The HTTP method the URL is signed for.
+   */
+  const char *method;
+  /**
+   * Unix time (seconds) when the URL stops working.
+   */
+  int64_t expiration;
+  /**
+   * Headers the request must carry exactly as signed (may be empty).
+   */
+  const struct ossbridge_pair *signed_headers;
+  size_t signed_headers_len;
+} ossbridge_presigned_url;
+
+/**
+ * Options of ossbridge_client_upload_file(). Zero-initialise and set what you need; zero
+ * numbers mean the defaults. A NULL options pointer means all defaults.
+ */
+typedef struct ossbridge_upload_options {
+  /**
+   * SSE of the new object, set when the multipart upload is initiated.
+   */
+  struct ossbridge_sse_options sse;
+  const char *content_type;
+  const struct ossbridge_pair *metadata;
+  size_t metadata_len;
+  /**
+   * Raw request headers, as in ::ossbridge_put_options.
+   */
+  const struct ossbridge_pair *headers;
+  size_t headers_len;
+  /**
+   * Part size in bytes (at least 100 KiB); 0 = 8 MiB.
+   */
+  uint64_t part_size;
+  /**
+   * Parts uploaded concurrently; 0 = 4.
+   */
+  uint32_t parallel;
+  /**
+   * Files larger than this use multipart; 0 = the part size.
+   */
+  uint64_t multipart_threshold;
+  /**
+   * Checkpoint file: if the upload is interrupted, calling again with the same file resumes
+   * it, sending only the missing parts. Removed on success. NULL = not resumable.
+   */
+  const char *checkpoint_file;
+} ossbridge_upload_options;
+
+/**
+ * What ossbridge_client_upload_file() did. Release with ossbridge_upload_result_free().
+ */
+typedef struct ossbridge_upload_result {
+  /**
+   * HTTP status and request id of the final PutObject or CompleteMultipartUpload.
+   */
+  uint16_t http_status;
+  const char *request_id;
+  const char *etag;
+  /**
+   * CRC-64 of the whole object (combined from the parts for multipart).
+   */
+  uint64_t crc64;
+  /**
+   * File size in bytes.
+   */
+  uint64_t size;
+  /**
+   * The multipart upload id; NULL when the file went up in one PutObject.
+   */
+  const char *upload_id;
+  /**
+   * Parts in the object (0 for a PutObject).
+   */
+  uint32_t part_count;
+  /**
+   * Parts sent by this call (fewer than `part_count` after resuming from a checkpoint).
+   */
+  uint32_t parts_uploaded;
+  /**
+   * The SSE OSS reported for the new object (NULL when not encrypted).
+   */
+  const char *server_side_encryption;
+  const char *server_side_data_encryption;
+  const char *server_side_encryption_key_id;
+} ossbridge_upload_result;
+
+/**
+ * OSS V4 signature (HMAC-SHA256, needs the region). The default.
+ */
+#define OSSBRIDGE_SIGNATURE_VERSION_V4 4
+
+/**
+ * OSS V1 signature (HMAC-SHA1).
+ */
+#define OSSBRIDGE_SIGNATURE_VERSION_V1 1
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 /**
- * Releases an error returned through an `error_out` parameter. NULL is allowed.
+ * Creates a bucket (PutBucket) with OSS's defaults (private, Standard).
  */
-void ossbridge_error_free(struct ossbridge_error *error);
+enum ossbridge_status ossbridge_client_create_bucket(const struct ossbridge_client *client,
+                                                     const char *bucket,
+                                                     struct ossbridge_error **error_out);
 
 /**
- * The stable name of a status ("OK", "SERVICE", "INVALID_ARGUMENT", ...): a static string,
- * never freed. Unknown numbers give "UNRECOGNIZED".
+ * Deletes an (empty) bucket.
  */
-const char *ossbridge_status_name(enum ossbridge_status status);
+enum ossbridge_status ossbridge_client_delete_bucket(const struct ossbridge_client *client,
+                                                     const char *bucket,
+                                                     struct ossbridge_error **error_out);
+
+/**
+ * Sets the bucket's default server-side encryption (PutBucketEncryption). A key id or data
+ * cipher with an algorithm other than KMS is rejected before anything is sent.
+ */
+enum ossbridge_status ossbridge_client_put_bucket_encryption(const struct ossbridge_client *client,
+                                                             const char *bucket,
+                                                             const struct ossbridge_bucket_encryption_rule *rule,
+                                                             struct ossbridge_error **error_out);
+
+/**
+ * Reads the bucket's default encryption rule (GetBucketEncryption). Without one, OSS answers
+ * 404 NoSuchServerSideEncryptionRule (OSSBRIDGE_STATUS_SERVICE). `result_out` may be NULL.
+ */
+enum ossbridge_status ossbridge_client_get_bucket_encryption(const struct ossbridge_client *client,
+                                                             const char *bucket,
+                                                             struct ossbridge_bucket_encryption_result **result_out,
+                                                             struct ossbridge_error **error_out);
+
+/**
+ * Removes the bucket's default encryption rule (DeleteBucketEncryption).
+ */
+enum ossbridge_status ossbridge_client_delete_bucket_encryption(const struct ossbridge_client *client,
+                                                                const char *bucket,
+                                                                struct ossbridge_error **error_out);
+
+/**
+ * Creates a client from `config` (copied; free it whenever you like). Fails with
+ * OSSBRIDGE_STATUS_INVALID_ARGUMENT when the config is incomplete (e.g. V4 without a region).
+ * On success `*client_out` receives the client.
+ */
+enum ossbridge_status ossbridge_client_new(const struct ossbridge_config *config,
+                                           struct ossbridge_client **client_out,
+                                           struct ossbridge_error **error_out);
+
+/**
+ * Releases a client and its runtime. NULL is allowed. No call may be running on it.
+ */
+void ossbridge_client_free(struct ossbridge_client *client);
 
 /**
  * A new config with defaults: no endpoint yet, V4 signing, credentials from the environment
@@ -192,7 +514,7 @@ enum ossbridge_status ossbridge_config_set_region(struct ossbridge_config *confi
  * Chooses the signature version (default V4).
  */
 enum ossbridge_status ossbridge_config_set_signature_version(struct ossbridge_config *config,
-                                                             enum ossbridge_signature_version version,
+                                                             ossbridge_signature_version version,
                                                              struct ossbridge_error **error_out);
 
 /**
@@ -226,6 +548,141 @@ enum ossbridge_status ossbridge_config_set_connect_timeout_ms(struct ossbridge_c
 enum ossbridge_status ossbridge_config_set_request_timeout_ms(struct ossbridge_config *config,
                                                               uint64_t timeout_ms,
                                                               struct ossbridge_error **error_out);
+
+/**
+ * Releases an error returned through an `error_out` parameter. NULL is allowed.
+ */
+void ossbridge_error_free(struct ossbridge_error *error);
+
+/**
+ * The stable name of an ::ossbridge_status value ("OK", "SERVICE", "INVALID_ARGUMENT", ...): a
+ * static string, never freed. Numbers that are no status give "UNRECOGNIZED". (Takes an int so
+ * that any value is well-defined.)
+ */
+const char *ossbridge_status_name(int status);
+
+/**
+ * Uploads `data_len` bytes from `data` (copied; NULL allowed when 0) to `bucket/key`
+ * (PutObject). `options` and `result_out` may be NULL.
+ */
+enum ossbridge_status ossbridge_client_put_object(const struct ossbridge_client *client,
+                                                  const char *bucket,
+                                                  const char *key,
+                                                  const uint8_t *data,
+                                                  size_t data_len,
+                                                  const struct ossbridge_put_options *options,
+                                                  struct ossbridge_object_result **result_out,
+                                                  struct ossbridge_error **error_out);
+
+/**
+ * Uploads the local file at `path` to `bucket/key` in one PutObject (see
+ * ossbridge_client_upload_file() for large files). `options` and `result_out` may be NULL.
+ */
+enum ossbridge_status ossbridge_client_put_object_from_file(const struct ossbridge_client *client,
+                                                            const char *bucket,
+                                                            const char *key,
+                                                            const char *path,
+                                                            const struct ossbridge_put_options *options,
+                                                            struct ossbridge_object_result **result_out,
+                                                            struct ossbridge_error **error_out);
+
+/**
+ * Downloads `bucket/key` into memory (GetObject; CRC-64 checked). The bytes are in
+ * `(*result_out)->data` / `data_len`, owned by the result. `result_out` is required.
+ */
+enum ossbridge_status ossbridge_client_get_object(const struct ossbridge_client *client,
+                                                  const char *bucket,
+                                                  const char *key,
+                                                  struct ossbridge_object_result **result_out,
+                                                  struct ossbridge_error **error_out);
+
+/**
+ * Downloads `bucket/key` into the file at `path` (CRC-64 checked; a failed download leaves no
+ * partial file). `result_out` may be NULL; its `bytes_written` says how much was written.
+ */
+enum ossbridge_status ossbridge_client_get_object_to_file(const struct ossbridge_client *client,
+                                                          const char *bucket,
+                                                          const char *key,
+                                                          const char *path,
+                                                          struct ossbridge_object_result **result_out,
+                                                          struct ossbridge_error **error_out);
+
+/**
+ * Reads an object's metadata (HeadObject): size, type, ETag, CRC-64, SSE, user metadata.
+ * A missing object gives OSSBRIDGE_STATUS_SERVICE with http_status 404 and code "NoSuchKey".
+ */
+enum ossbridge_status ossbridge_client_head_object(const struct ossbridge_client *client,
+                                                   const char *bucket,
+                                                   const char *key,
+                                                   struct ossbridge_object_result **result_out,
+                                                   struct ossbridge_error **error_out);
+
+/**
+ * Copies `src_bucket/src_key` to `bucket/key` (CopyObject). The source's encryption is not
+ * copied: set `options->sse` to encrypt the copy (copying an object onto itself with SSE
+ * encrypts it in place). `options` and `result_out` may be NULL.
+ */
+enum ossbridge_status ossbridge_client_copy_object(const struct ossbridge_client *client,
+                                                   const char *src_bucket,
+                                                   const char *src_key,
+                                                   const char *bucket,
+                                                   const char *key,
+                                                   const struct ossbridge_copy_options *options,
+                                                   struct ossbridge_object_result **result_out,
+                                                   struct ossbridge_error **error_out);
+
+/**
+ * Deletes `bucket/key` (succeeds also when the key does not exist, as OSS does).
+ */
+enum ossbridge_status ossbridge_client_delete_object(const struct ossbridge_client *client,
+                                                     const char *bucket,
+                                                     const char *key,
+                                                     struct ossbridge_error **error_out);
+
+/**
+ * Signs a URL for `method` ("GET", "PUT", "HEAD", ...) on `bucket/key`, valid for
+ * `expires_seconds` (1 to 604800 for V4). `*result_out` receives the URL.
+ */
+enum ossbridge_status ossbridge_client_presign(const struct ossbridge_client *client,
+                                               const char *method,
+                                               const char *bucket,
+                                               const char *key,
+                                               uint64_t expires_seconds,
+                                               struct ossbridge_presigned_url **result_out,
+                                               struct ossbridge_error **error_out);
+
+/**
+ * Uploads the local file at `path` to `bucket/key`: one PutObject up to the threshold,
+ * otherwise a multipart upload with parts in parallel, each part's CRC-64 checked and the
+ * whole object's verified on completion. `options` and `result_out` may be NULL.
+ */
+enum ossbridge_status ossbridge_client_upload_file(const struct ossbridge_client *client,
+                                                   const char *bucket,
+                                                   const char *key,
+                                                   const char *path,
+                                                   const struct ossbridge_upload_options *options,
+                                                   struct ossbridge_upload_result **result_out,
+                                                   struct ossbridge_error **error_out);
+
+/**
+ * Releases an object result. NULL is allowed.
+ */
+void ossbridge_object_result_free(struct ossbridge_object_result *result);
+
+/**
+ * Releases a bucket encryption result. NULL is allowed.
+ */
+void ossbridge_bucket_encryption_result_free(struct ossbridge_bucket_encryption_result *result);
+
+/**
+ * Releases a presigned URL. NULL is allowed.
+ */
+void ossbridge_presigned_url_free(struct ossbridge_presigned_url *result);
+
+/**
+ * Releases an upload result. NULL is allowed.
+ */
+void ossbridge_upload_result_free(struct ossbridge_upload_result *result);
 
 #ifdef __cplusplus
 }  // extern "C"

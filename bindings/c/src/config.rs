@@ -4,19 +4,19 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
+use ossbridge_core::signing::SignatureVersion;
+
 use crate::convert::{optional_str, required_str};
 use crate::error::{ossbridge_error, ossbridge_status};
 use crate::panic::{boundary, infallible};
 
-/// Which request signature to compute.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ossbridge_signature_version {
-    /// OSS V4 signature (HMAC-SHA256, needs the region). The default.
-    V4 = 4,
-    /// OSS V1 signature (HMAC-SHA1).
-    V1 = 1,
-}
+/// Which request signature to compute: one of the OSSBRIDGE_SIGNATURE_VERSION_* values.
+/// (An integer, not an enum, so that any value C passes is well-defined and can be rejected.)
+pub type ossbridge_signature_version = u32;
+/// OSS V4 signature (HMAC-SHA256, needs the region). The default.
+pub const OSSBRIDGE_SIGNATURE_VERSION_V4: ossbridge_signature_version = 4;
+/// OSS V1 signature (HMAC-SHA1).
+pub const OSSBRIDGE_SIGNATURE_VERSION_V1: ossbridge_signature_version = 1;
 
 /// Client settings. Create with ossbridge_config_new(), release with ossbridge_config_free().
 /// Not synchronised: do not modify one config from two threads at once.
@@ -28,7 +28,7 @@ pub struct ossbridge_config {
 pub(crate) struct Settings {
     pub endpoint: Option<String>,
     pub region: Option<String>,
-    pub signature_version: Option<ossbridge_signature_version>,
+    pub signature_version: Option<SignatureVersion>,
     pub credentials: Option<StaticCredentials>,
     pub connect_timeout: Option<Duration>,
     pub request_timeout: Option<Duration>,
@@ -103,10 +103,9 @@ pub unsafe extern "C" fn ossbridge_config_set_signature_version(
 ) -> ossbridge_status {
     boundary("ossbridge_config_set_signature_version", error_out, || {
         let settings = unsafe { settings_mut(config) }?;
-        // Read as an integer: C may pass any value for an enum.
-        settings.signature_version = Some(match version as i64 {
-            4 => ossbridge_signature_version::V4,
-            1 => ossbridge_signature_version::V1,
+        settings.signature_version = Some(match version {
+            OSSBRIDGE_SIGNATURE_VERSION_V4 => SignatureVersion::V4,
+            OSSBRIDGE_SIGNATURE_VERSION_V1 => SignatureVersion::V1,
             other => {
                 return Err(ossbridge_core::Error::invalid_argument(format!(
                     "signature version must be OSSBRIDGE_SIGNATURE_VERSION_V1 or _V4, got {other}"

@@ -10,11 +10,6 @@ pub(crate) fn to_c_string(text: &str) -> *mut c_char {
     CString::new(owned).expect("NULs were replaced").into_raw()
 }
 
-/// Like [`to_c_string`], NULL for `None`.
-pub(crate) fn to_c_string_opt(text: Option<&str>) -> *mut c_char {
-    text.map_or(std::ptr::null_mut(), to_c_string)
-}
-
 /// Releases a string from [`to_c_string`]. NULL is allowed.
 pub(crate) unsafe fn free_c_string(text: *mut c_char) {
     if !text.is_null() {

@@ -1,6 +1,6 @@
 //! Status codes and the error out-parameter, mapped from `ossbridge_core::Error`.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_int};
 
 use ossbridge_core::{Error, ErrorKind};
 
@@ -151,12 +151,12 @@ pub unsafe extern "C" fn ossbridge_error_free(error: *mut ossbridge_error) {
     })
 }
 
-/// The stable name of a status ("OK", "SERVICE", "INVALID_ARGUMENT", ...): a static string,
-/// never freed. Unknown numbers give "UNRECOGNIZED".
+/// The stable name of an ::ossbridge_status value ("OK", "SERVICE", "INVALID_ARGUMENT", ...): a
+/// static string, never freed. Numbers that are no status give "UNRECOGNIZED". (Takes an int so
+/// that any value is well-defined.)
 #[no_mangle]
-pub extern "C" fn ossbridge_status_name(status: ossbridge_status) -> *const c_char {
-    // Accepts any integer the C side may pass, hence the match on the raw value.
-    let name: &'static [u8] = match status as i64 {
+pub extern "C" fn ossbridge_status_name(status: c_int) -> *const c_char {
+    let name: &'static [u8] = match status {
         0 => b"OK\0",
         1 => b"SERVICE\0",
         2 => b"INVALID_ARGUMENT\0",
@@ -185,7 +185,7 @@ mod tests {
             let status = status_of(kind);
             assert_ne!(status, ossbridge_status::Unknown, "{kind} falls into the fallback");
             assert!(seen.insert(status as u32), "{kind} shares a status");
-            let name = unsafe { std::ffi::CStr::from_ptr(ossbridge_status_name(status)) };
+            let name = unsafe { std::ffi::CStr::from_ptr(ossbridge_status_name(status as c_int)) };
             // The status name is the kind's stable name in SCREAMING_SNAKE_CASE.
             let expected: String = kind
                 .as_str()
