@@ -302,6 +302,27 @@ async fn get_object_as_bytes_range_stream_and_file() {
         404,
         "NoSuchKey",
     );
+    // Conditional HEAD through verbatim headers.
+    let etag = c.head_object(&b, "k").await.unwrap().meta.etag.unwrap();
+    let ok = HeadObjectOptions {
+        extra_headers: vec![("If-Match".into(), etag)],
+    };
+    assert_eq!(
+        c.head_object_with_options(&b, "k", &ok)
+            .await
+            .unwrap()
+            .meta
+            .status,
+        200
+    );
+    let stale = HeadObjectOptions {
+        extra_headers: vec![("If-Match".into(), "\"00\"".into())],
+    };
+    let err = c
+        .head_object_with_options(&b, "k", &stale)
+        .await
+        .unwrap_err();
+    assert_eq!(err.service_error().map(|e| e.status), Some(412), "{err}");
 }
 
 pub fn assert_monotonic_to(seen: &[(u64, u64)], total: u64) {
@@ -450,6 +471,37 @@ async fn copy_onto_itself_encrypts_and_sse_is_not_inherited() {
             == data(1234, 4)[..]
     );
 
+    // Raw oss2-style headers lift into the typed copy options.
+    let raw: Vec<(String, String)> = vec![
+        ("x-oss-metadata-directive".into(), "REPLACE".into()),
+        ("x-oss-server-side-encryption".into(), "AES256".into()),
+        ("Content-Type".into(), "text/html".into()),
+    ];
+    let opts = CopyObjectOptions::from_raw_headers(&raw).unwrap();
+    assert_eq!(
+        (opts.metadata_directive, opts.sse.clone()),
+        (
+            MetadataDirective::Replace,
+            Some(ServerSideEncryption::Aes256)
+        )
+    );
+    c.copy_object(&b, "obj", &b, "copy-raw", &opts)
+        .await
+        .unwrap();
+    let head = c.head_object(&b, "copy-raw").await.unwrap();
+    assert_eq!(
+        (
+            head.info.content_type.as_deref(),
+            head.meta.sse.algorithm.as_deref()
+        ),
+        (Some("text/html"), Some("AES256"))
+    );
+    assert!(CopyObjectOptions::from_raw_headers(&[(
+        "x-oss-metadata-directive".into(),
+        "MOVE".into()
+    )])
+    .is_err());
+
     // REPLACE metadata.
     let opts = CopyObjectOptions {
         metadata_directive: MetadataDirective::Replace,
@@ -548,6 +600,11 @@ async fn append_with_sse_keeps_the_first_appends_encryption() {
         .await
         .unwrap_err();
     assert_service(&err, 409, "PositionNotEqualToLength");
+    let failed = ResponseMeta::from_service_error(err.service_error().unwrap());
+    assert_eq!(
+        ObjectInfo::from_meta(&failed).next_append_position,
+        Some(r2.next_position)
+    );
     // A named CMK cannot be expressed for appends.
     assert!(AppendEncryption::from_sse(&ServerSideEncryption::kms_with_key("k")).is_err());
 }

@@ -92,6 +92,8 @@ impl Client {
         fn get_object_stream(&self, bucket: &str, key: &str, options: &GetObjectOptions) -> ObjectStream;
         /// See [`super::Client::head_object`].
         fn head_object(&self, bucket: &str, key: &str) -> HeadObjectResult;
+        /// See [`super::Client::head_object_with_options`].
+        fn head_object_with_options(&self, bucket: &str, key: &str, options: &HeadObjectOptions) -> HeadObjectResult;
         /// See [`super::Client::copy_object`].
         fn copy_object(&self, src_bucket: &str, src_key: &str, bucket: &str, key: &str, options: &CopyObjectOptions) -> CopyObjectResult;
         /// See [`super::Client::delete_object`].

@@ -18,8 +18,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
     delete_multiple_body, AppendObjectOptions, AppendObjectResult, CopyObjectOptions,
     CopyObjectResult, DeleteMultipleObjectsResult, EmptyResult, GetObjectOptions, GetObjectResult,
-    GetObjectToFileResult, HeadObjectResult, MetadataDirective, ObjectInfo, PutObjectOptions,
-    PutObjectResult, ResponseMeta,
+    GetObjectToFileResult, HeadObjectOptions, HeadObjectResult, MetadataDirective, ObjectInfo,
+    PutObjectOptions, PutObjectResult, ResponseMeta,
 };
 
 impl Client {
@@ -252,11 +252,23 @@ impl Client {
     /// HeadObject: metadata, SSE, CRC-64 and size without the body. A missing object is a
     /// service error (`NoSuchKey`, 404, decoded from `x-oss-err`).
     pub async fn head_object(&self, bucket: &str, key: &str) -> Result<HeadObjectResult> {
+        self.head_object_with_options(bucket, key, &HeadObjectOptions::default())
+            .await
+    }
+
+    /// HeadObject with conditional or other verbatim headers.
+    pub async fn head_object_with_options(
+        &self,
+        bucket: &str,
+        key: &str,
+        options: &HeadObjectOptions,
+    ) -> Result<HeadObjectResult> {
         validate_bucket(bucket)?;
         validate_key(key)?;
-        let (meta, _) = self
-            .send_collect(Request::new(Method::HEAD, Some(bucket), Some(key)))
-            .await?;
+        let req = Request::new(Method::HEAD, Some(bucket), Some(key)).headers(
+            crate::model::object::validate_extra_headers(&options.extra_headers)?,
+        );
+        let (meta, _) = self.send_collect(req).await?;
         Ok(HeadObjectResult {
             info: ObjectInfo::from_meta(&meta),
             meta,

@@ -56,6 +56,12 @@ impl ResponseMeta {
         }
     }
 
+    /// The metadata of a failed call, from its service error's status and headers (e.g.
+    /// `x-oss-next-append-position` of a `PositionNotEqualToLength`).
+    pub fn from_service_error(err: &crate::ServiceError) -> ResponseMeta {
+        ResponseMeta::from_headers(err.status, err.headers.clone())
+    }
+
     /// A response header by (case-insensitive) name.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();

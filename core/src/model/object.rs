@@ -231,7 +231,9 @@ pub struct ObjectInfo {
 }
 
 impl ObjectInfo {
-    pub(crate) fn from_meta(meta: &ResponseMeta) -> ObjectInfo {
+    /// Reads the object's headers (also usable on a service error's headers, see
+    /// [`ResponseMeta::from_service_error`]).
+    pub fn from_meta(meta: &ResponseMeta) -> ObjectInfo {
         let num = |n: &str| meta.header(n).and_then(|v| v.trim().parse::<u64>().ok());
         let content_length = num("content-length").unwrap_or(0);
         let content_range = meta.header("content-range").map(str::to_string);
@@ -303,6 +305,44 @@ pub struct CopyObjectResult {
     pub etag: String,
     pub last_modified: String,
     pub meta: ResponseMeta,
+}
+
+impl CopyObjectOptions {
+    /// Like [`ObjectAttributes::from_raw_headers`], also lifting
+    /// `x-oss-metadata-directive` (`COPY`/`REPLACE`) into `metadata_directive`.
+    pub fn from_raw_headers(headers: &[(String, String)]) -> Result<CopyObjectOptions> {
+        let mut directive = MetadataDirective::Copy;
+        let mut rest = Vec::with_capacity(headers.len());
+        for (name, value) in headers {
+            if name.trim().eq_ignore_ascii_case("x-oss-metadata-directive") {
+                directive = match value.trim().to_ascii_uppercase().as_str() {
+                    "COPY" => MetadataDirective::Copy,
+                    "REPLACE" => MetadataDirective::Replace,
+                    other => {
+                        return Err(Error::invalid_argument(format!(
+                            "x-oss-metadata-directive must be COPY or REPLACE, not {other:?}"
+                        )))
+                    }
+                };
+            } else {
+                rest.push((name.clone(), value.clone()));
+            }
+        }
+        let (sse, attributes) = ObjectAttributes::from_raw_headers(&rest)?;
+        Ok(CopyObjectOptions {
+            sse,
+            metadata_directive: directive,
+            attributes,
+        })
+    }
+}
+
+/// Options of HeadObject.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeadObjectOptions {
+    /// Headers sent verbatim (`If-Match`, `If-Modified-Since`...), validated like
+    /// [`ObjectAttributes::extra_headers`].
+    pub extra_headers: Vec<(String, String)>,
 }
 
 impl CopyObjectResult {
