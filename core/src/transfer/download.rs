@@ -82,22 +82,30 @@ impl Client {
         }
         let etag = head.meta.etag.clone().unwrap_or_default();
         let last_modified = head.info.last_modified.clone().unwrap_or_default();
-        let resumed = options
+        let recorded = options
             .checkpoint_file
             .as_deref()
-            .and_then(|p| checkpoint::load(p, |c: &DownloadCheckpoint| c.version))
-            .filter(|cp: &DownloadCheckpoint| {
-                cp.bucket == bucket
-                    && cp.key == key
-                    && cp.object_size == size
-                    && cp.etag == etag
-                    && cp.last_modified == last_modified
-                    && cp.part_size == options.part_size
-                    && std::fs::metadata(&cp.temp_path).is_ok_and(|m| m.len() == size)
-            });
+            .and_then(|p| checkpoint::load(p, |c: &DownloadCheckpoint| c.version));
+        let stale_temp = recorded.as_ref().map(|cp| PathBuf::from(&cp.temp_path));
+        let resumed = recorded.filter(|cp: &DownloadCheckpoint| {
+            cp.bucket == bucket
+                && cp.key == key
+                && cp.object_size == size
+                && cp.etag == etag
+                && cp.last_modified == last_modified
+                && cp.part_size == options.part_size
+                && std::fs::metadata(&cp.temp_path).is_ok_and(|m| m.len() == size)
+        });
         let cp = match resumed {
             Some(cp) => cp,
             None => {
+                // A stale checkpoint's partial file is of no use any more; remove it if it
+                // is one of ours (never touch an arbitrary path a foreign checkpoint names).
+                if let Some(old) =
+                    stale_temp.filter(|p| p.to_string_lossy().contains(".ossbridge-"))
+                {
+                    let _ = std::fs::remove_file(old);
+                }
                 let temp = crate::client::temp_path_for(path)?;
                 let f = std::fs::File::create(&temp).map_err(|e| {
                     Error::new(ErrorKind::Io, format!("cannot create {}", temp.display()))
