@@ -108,6 +108,11 @@ pub async fn serve_on(
             },
         )
         .with_state(state);
+    use axum::serve::ListenerExt;
+    // Without TCP_NODELAY, Nagle + delayed ACK add ~40 ms to small responses.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

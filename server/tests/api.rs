@@ -183,6 +183,38 @@ async fn listing_multipart_append_and_copy() {
     );
     assert_eq!(c.get("lists", "mp", &[]).await.body.as_ref(), &whole[..]);
 
+    // UploadPartCopy: ETag in the header (oss2 reads it there) and in the body.
+    let init = c
+        .send(
+            Req::new("POST", Some("lists"), Some("mpc")).q("uploads", ""),
+            Vec::new(),
+        )
+        .await;
+    let idc = init.xml("UploadId").unwrap();
+    let pc = c
+        .send(
+            Req::new("PUT", Some("lists"), Some("mpc"))
+                .q("partNumber", "1")
+                .q("uploadId", &idc)
+                .h("x-oss-copy-source", "/lists/mp")
+                .h("x-oss-copy-source-range", "bytes=10-1009"),
+            Vec::new(),
+        )
+        .await;
+    pc.expect(200);
+    let md5hex = hex::encode_upper(<md5::Md5 as md5::Digest>::digest(&whole[10..1010]));
+    assert_eq!(pc.header("etag"), Some(format!("\"{md5hex}\"").as_str()));
+    assert_eq!(
+        pc.header("x-oss-hash-crc64ecma"),
+        Some(crc(&whole[10..1010]).as_str())
+    );
+
+    // Any range on an empty object is 416.
+    c.put("lists", "empty", Vec::new(), &[]).await.expect(200);
+    c.get("lists", "empty", &[("range", "bytes=0-5")])
+        .await
+        .expect_error(416, "InvalidRange");
+
     // Bad completes.
     let init = c
         .send(

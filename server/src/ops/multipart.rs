@@ -239,6 +239,8 @@ pub async fn upload_part_copy(state: &AppState, ctx: &Ctx) -> OssResult<Response
         ossbridge_core::crc64::CRC64_HEADER,
         &part.chunk.crc64.to_string(),
     );
+    // oss2's upload_part_copy reads the part ETag from the header, as OSS sends it.
+    set(resp.headers_mut(), "etag", &format!("\"{}\"", part.md5_hex));
     Ok(resp)
 }
 

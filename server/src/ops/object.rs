@@ -419,6 +419,16 @@ fn parse_range(ctx: &Ctx, size: u64) -> OssResult<Option<(u64, u64)>> {
     let Some(value) = ctx.header("range") else {
         return Ok(None);
     };
+    if size == 0 {
+        // No byte of an empty object can be addressed: OSS answers 416 for any range.
+        return Err(OssError::new(
+            416,
+            "InvalidRange",
+            "The requested range cannot be satisfied.",
+        )
+        .ec("0026-00000005")
+        .header("content-range", "bytes */0"));
+    }
     let standard = ctx
         .header("x-oss-range-behavior")
         .map(|v| v.trim() == "standard")
