@@ -138,6 +138,7 @@ fn main() {
     let client = Client::new(config).unwrap();
     let bucket = "bench-bucket";
     let mut rows = Vec::new();
+    let mut small_get_ms = (0.0, 0.0);
     let rss_before = peak_rss_mib();
     rt.block_on(async {
         client
@@ -200,6 +201,28 @@ fn main() {
         });
         std::fs::remove_file(&dest).unwrap();
 
+        // Small-object latency over keep-alive connections (request/response round trips).
+        client
+            .put_object(
+                bucket,
+                "small",
+                vec![7u8; 50 * 1024],
+                &PutObjectOptions::default(),
+            )
+            .await
+            .unwrap();
+        let mut lat = Vec::new();
+        for _ in 0..200 {
+            let t = Instant::now();
+            client
+                .get_object(bucket, "small", &GetObjectOptions::default())
+                .await
+                .unwrap();
+            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        small_get_ms = (lat[lat.len() / 2], lat[lat.len() * 99 / 100]);
+
         let put = client
             .presign(
                 bucket,
@@ -253,5 +276,9 @@ fn main() {
             );
         }
     }
+    println!(
+        "\nGetObject of 50 KiB over keep-alive, 200 calls: p50 {:.2} ms, p99 {:.2} ms",
+        small_get_ms.0, small_get_ms.1
+    );
     println!("\nRust client peak RSS (VmHWM of the bench process, curl runs as a child): {rss:.1} MiB (before transfers: {rss_before:.1} MiB)");
 }
