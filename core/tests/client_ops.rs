@@ -969,3 +969,180 @@ fn blocking_client_mirrors_the_async_one() {
         .unwrap();
     assert_eq!(&c.block_on(stream.collect()).unwrap()[..], b"blocking");
 }
+
+#[tokio::test]
+async fn v1_signing_covers_every_sub_resource_the_client_uses() {
+    let server = Server::start();
+    let c = client_v1(&server.url);
+    let b = new_bucket(&c, "v1").await;
+    c.put_bucket_encryption(&b, &ServerSideEncryptionRule(ServerSideEncryption::Sm4))
+        .await
+        .unwrap();
+    let a = c
+        .append_object(
+            &b,
+            "app",
+            0,
+            b"abc".to_vec(),
+            &AppendObjectOptions::default(),
+        )
+        .await
+        .unwrap();
+    c.append_object(
+        &b,
+        "app",
+        a.next_position,
+        b"def".to_vec(),
+        &AppendObjectOptions {
+            init_crc64: a.meta.crc64,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let up = c
+        .initiate_multipart_upload(&b, "mp", &InitiateMultipartUploadOptions::default())
+        .await
+        .unwrap();
+    let p = c
+        .upload_part(&b, "mp", &up.upload_id, 1, b"part".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(
+        c.list_parts(&b, "mp", &up.upload_id, &ListPartsOptions::default())
+            .await
+            .unwrap()
+            .parts
+            .len(),
+        1
+    );
+    c.complete_multipart_upload(
+        &b,
+        "mp",
+        &up.upload_id,
+        &[p.completed()],
+        &CompleteMultipartUploadOptions::default(),
+    )
+    .await
+    .unwrap();
+    c.copy_object(&b, "mp", &b, "mp-copy", &CopyObjectOptions::default())
+        .await
+        .unwrap();
+    let page = c
+        .list_objects_v2(
+            &b,
+            &ListObjectsV2Options {
+                max_keys: Some(2),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(page.is_truncated);
+    let next = ListObjectsV2Options {
+        continuation_token: page.next_continuation_token.clone(),
+        ..Default::default()
+    };
+    assert_eq!(c.list_objects_v2(&b, &next).await.unwrap().objects.len(), 1);
+    let got = c
+        .get_object(
+            &b,
+            "app",
+            &GetObjectOptions {
+                range: Some(ByteRange {
+                    start: 2,
+                    end: Some(4),
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(&got.data[..], b"cde");
+    let del = c
+        .delete_multiple_objects(&b, &["app".into(), "mp".into(), "mp-copy".into()], false)
+        .await
+        .unwrap();
+    assert_eq!(del.deleted.len(), 3);
+    c.delete_bucket_encryption(&b).await.unwrap();
+    c.delete_bucket(&b).await.unwrap();
+}
+
+#[tokio::test]
+async fn list_buckets_pages_acl_and_object_attributes() {
+    let server = Server::start();
+    let c = client(&server.url);
+    let prefix = format!("lb{:06x}", rand::random::<u32>() & 0xffffff);
+    for i in 0..3 {
+        let opts = PutBucketOptions {
+            acl: Some(if i == 0 {
+                Acl::PublicRead
+            } else {
+                Acl::Private
+            }),
+            ..Default::default()
+        };
+        c.put_bucket(&format!("{prefix}-{i}"), &opts).await.unwrap();
+    }
+    let first = c
+        .list_buckets(&ListBucketsOptions {
+            prefix: Some(prefix.clone()),
+            max_keys: Some(2),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(first.buckets.len(), 2);
+    assert!(first.is_truncated);
+    let rest = c
+        .list_buckets(&ListBucketsOptions {
+            prefix: Some(prefix.clone()),
+            marker: first.next_marker.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.buckets
+            .iter()
+            .map(|b| b.name.clone())
+            .collect::<Vec<_>>(),
+        vec![format!("{prefix}-2")]
+    );
+    assert_eq!(
+        c.get_bucket_info(&format!("{prefix}-0")).await.unwrap().acl,
+        "public-read"
+    );
+
+    let b = format!("{prefix}-1");
+    let attrs = ObjectAttributes {
+        acl: Some(Acl::PublicRead),
+        storage_class: Some("IA".into()),
+        forbid_overwrite: true,
+        extra_headers: vec![
+            ("Cache-Control".into(), "no-cache".into()),
+            ("Content-Disposition".into(), "attachment".into()),
+        ],
+        ..Default::default()
+    };
+    let opts = PutObjectOptions {
+        attributes: attrs,
+        ..Default::default()
+    };
+    c.put_object(&b, "attrs", b"x".to_vec(), &opts)
+        .await
+        .unwrap();
+    let head = c.head_object(&b, "attrs").await.unwrap();
+    assert_eq!(head.info.storage_class.as_deref(), Some("IA"));
+    assert_eq!(head.meta.header("cache-control"), Some("no-cache"));
+    assert_eq!(head.meta.header("Content-Disposition"), Some("attachment"));
+    // forbid_overwrite: a second put of the same key is refused.
+    let err = c
+        .put_object(&b, "attrs", b"y".to_vec(), &opts)
+        .await
+        .unwrap_err();
+    assert_service(&err, 409, "FileAlreadyExists");
+    // The object is public-read: an anonymous GET works.
+    let url = format!("{}/{b}/attrs", server.url);
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
+}
