@@ -221,3 +221,45 @@ async fn one_gib_sse_upload_and_download_stay_under_100_mib_rss() {
         "server peak RSS {peak} KiB exceeds 100 MiB"
     );
 }
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_upload_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), &[]);
+    let c = server.client(Version::V4);
+    c.create_bucket("graceful").await;
+    let pid = server.pid();
+    // SIGTERM arrives while the 64 MiB body is still being sent.
+    let body = stream_body(64, 5, move |mib| {
+        if mib == 16 {
+            let _ = std::process::Command::new("kill")
+                .arg("-TERM")
+                .arg(pid.to_string())
+                .status();
+        }
+    });
+    let put = Req::new("PUT", Some("graceful"), Some("inflight"))
+        .h("x-oss-server-side-encryption", "AES256");
+    let r = c
+        .try_send(put, body)
+        .await
+        .expect("the in-flight upload completes");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("x-oss-hash-crc64ecma"),
+        Some(stream_crc(64, 5).as_str())
+    );
+    assert!(server.wait().success(), "exit 0 after draining");
+    let server = Server::start(dir.path(), &[]);
+    let r = server
+        .client(Version::V1)
+        .send(
+            Req::new("HEAD", Some("graceful"), Some("inflight")),
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(
+        r.header("x-oss-hash-crc64ecma"),
+        Some(stream_crc(64, 5).as_str())
+    );
+}

@@ -383,3 +383,10 @@ impl Client {
         })
     }
 }
+
+impl Server {
+    /// Waits for the process to exit on its own.
+    pub fn wait(&mut self) -> std::process::ExitStatus {
+        self.child.take().expect("running").wait().unwrap()
+    }
+}
