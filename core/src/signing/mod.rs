@@ -5,6 +5,17 @@
 //! and the local server uses the same functions to verify. The rules and their sources are in
 //! `../shared/spec/signing.md`; where the official SDKs disagree we follow the majority named
 //! there (go-sdk-v2 layout), and say so at the spot.
+//!
+//! Signing: `v1::sign_header` / `v1::presign` / `v4::sign_header` / `v4::presign` add the
+//! headers or query parameters and return the intermediate strings ([`SignatureOutput`]).
+//!
+//! Verifying a received request (what `ossbridge serve` does): build a [`SignableRequest`]
+//! from the decoded path (bucket, key), decoded query and headers, then
+//! * V1 header: `v1::signature(secret, &v1::string_to_sign(&req, &v1::header_date(&req)?, extras))`;
+//! * V1 URL: drop `Signature` from the query, use the `Expires` value as the date;
+//! * V4: `v4::canonical_request(&req, &additional)` (it skips `x-oss-signature`), then
+//!   `v4::string_to_sign(timestamp, &v4::scope(..), ..)`, `v4::signing_key`, `v4::signature`,
+//!   and compare in constant time.
 
 use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
