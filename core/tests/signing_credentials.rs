@@ -172,11 +172,11 @@ async fn refreshes_before_expiry_within_the_margin() {
 
 #[tokio::test]
 async fn refreshes_after_real_expiry() {
-    let (provider, calls) = counting_provider(Duration::from_millis(300), Duration::ZERO);
+    let (provider, calls) = counting_provider(Duration::from_millis(1000), Duration::ZERO);
     let provider = provider.with_refresh_margin(Duration::ZERO);
     let first = provider.credentials().await.unwrap();
     assert_eq!(first.token(), Some("token-1"));
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let second = provider.credentials().await.unwrap();
     assert_eq!(second.token(), Some("token-2"));
     assert!(second.expiration.unwrap() > SystemTime::now());
