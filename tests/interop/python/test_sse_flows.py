@@ -210,3 +210,14 @@ def test_non_kms_ignores_data_cipher_header(env, sdk, bucket):
     h = sdk.put_object(bucket, "k", b"abc", sse={SSE: "AES256", SSE_DATA: "SM4"})
     assert sse_of(h) == ("AES256", None, None)
     assert sse_of(sdk.head_object(bucket, "k")) == ("AES256", None, None)
+
+
+@pytest.mark.parametrize("case_id,headers,expected", OBJECT_SSE_CASES, ids=[c[0] for c in OBJECT_SSE_CASES])
+def test_empty_object_with_sse(env, sdk, bucket, case_id, headers, expected):
+    put = sdk.put_object(bucket, "empty", b"", sse=resolve_headers(headers, env.named_cmk))
+    assert put.get("x-oss-hash-crc64ecma") == "0"
+    assert put.get("etag") == '"D41D8CD98F00B204E9800998ECF8427E"'
+    got, h, status = sdk.get_object(bucket, "empty")
+    assert (status, got) == (200, b"")
+    assert_sse(h, expected, env.named_cmk, where="GetObject of an empty object")
+    assert h.get("x-oss-hash-crc64ecma") == "0"
