@@ -129,6 +129,18 @@ pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> 
     let request_id = new_request_id();
     let is_head = req.method() == http::Method::HEAD;
     let (parts, body) = req.into_parts();
+    // A client waiting for `100 Continue` has not sent the body, and a body over the drain
+    // cap is not worth reading: answer those errors and close instead of draining.
+    let expects_continue = parts
+        .headers
+        .get(http::header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let too_big_to_drain = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|len| len > MAX_DRAIN);
     let mut body = Some(body);
     let mut response = match dispatch(&state, parts, &mut body, &request_id).await {
         Ok(resp) => resp,
@@ -137,7 +149,7 @@ pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> 
             // An error before the body was read: drain it so the client, still sending,
             // gets the response and the connection stays usable. Past the cap, close.
             if let Some(unread) = body.take() {
-                if !drain(unread, MAX_DRAIN).await {
+                if expects_continue || too_big_to_drain || !drain(unread, MAX_DRAIN).await {
                     response::set(resp.headers_mut(), "connection", "close");
                 }
             }

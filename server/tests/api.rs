@@ -368,6 +368,15 @@ async fn bad_input_and_unimplemented_operations() {
     let reply = raw_http(&addr, raw.as_bytes());
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(!std::path::Path::new("/tmp/evil-ossbridge").exists());
+    // Over 5 GiB is refused from Content-Length alone, without waiting for the body.
+    for expect in ["Expect: 100-continue\r\n", ""] {
+        let raw = format!(
+            "PUT /bad/huge HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 5368709121\r\n{expect}\r\n"
+        );
+        let reply = raw_http(&addr, raw.as_bytes());
+        assert!(reply.starts_with("HTTP/1.1 400"), "{reply}");
+        assert!(reply.contains("<Code>EntityTooLarge</Code>"), "{reply}");
+    }
     let list = c.send(Req::new("GET", Some("bad"), None), Vec::new()).await;
     assert!(
         list.text()
