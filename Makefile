@@ -5,7 +5,7 @@ CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 BIN := target/release/ossbridge
 
-.PHONY: demo test bench build test-rust test-sign test-interop test-node test-python test-cse
+.PHONY: demo test bench build test-rust test-sign test-interop test-node test-python test-cse test-c
 
 build:
 	$(CARGO) build --release --locked --bin ossbridge
@@ -13,7 +13,7 @@ build:
 demo: build
 	bash examples/demo.sh
 
-test: build test-rust test-sign test-node test-python test-cse
+test: build test-rust test-sign test-node test-python test-cse test-c
 	@echo "make test: all suites passed"
 
 test-rust: build
@@ -40,6 +40,11 @@ test-python: build
 # against ossbridge's EncryptionClient, both directions (creates .venv-cse).
 test-cse: build
 	bash tests/cse-interop/run.sh
+
+# C ABI and C++ wrapper: header freshness, C tests (static; shared under valgrind), GoogleTest
+# via CMake find_package, pkg-config, against `ossbridge serve`.
+test-c: build
+	bash tests/c/run.sh
 
 bench: build
 	bash bench/run.sh

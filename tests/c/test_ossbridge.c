@@ -1,0 +1,879 @@
+/* Plain C tests of include/ossbridge.h against a local `ossbridge serve` (started by run.sh).
+ * Every call of the C API and every field of ossbridge_error is asserted on real answers.
+ *
+ * Environment: OSSBRIDGE_TEST_ENDPOINT (http://127.0.0.1:PORT), OSSBRIDGE_TEST_ACCESS_KEY_ID,
+ * OSSBRIDGE_TEST_ACCESS_KEY_SECRET, OSSBRIDGE_TEST_TMPDIR, OSSBRIDGE_TEST_KMS_KEY_ID (a CMK created
+ * in the server's local KMS with `ossbridge kms create-key`); the server runs with
+ * OSSBRIDGE_SERVER_DEBUG_CORRUPT_SUFFIX=.corrupt (GETs of such keys come back with a flipped byte). */
+#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ossbridge.h>
+
+#include "harness.h"
+
+static const char *endpoint, *key_id, *key_secret, *tmpdir, *kms_key_id;
+static char bucket[64];
+static ossbridge_client *client;
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static ossbridge_client *new_client(const char *ep, const char *id, const char *secret,
+                                    ossbridge_signature_version version) {
+  ossbridge_config *config = ossbridge_config_new();
+  ossbridge_client *c = NULL;
+  ossbridge_error *err = NULL;
+  if (ossbridge_config_set_endpoint(config, ep, &err) != OSSBRIDGE_STATUS_OK ||
+      ossbridge_config_set_region(config, "cn-hangzhou", &err) != OSSBRIDGE_STATUS_OK ||
+      ossbridge_config_set_signature_version(config, version, &err) != OSSBRIDGE_STATUS_OK ||
+      (id && ossbridge_config_set_credentials(config, id, secret, NULL, &err) != OSSBRIDGE_STATUS_OK) ||
+      ossbridge_config_set_connect_timeout_ms(config, 2000, &err) != OSSBRIDGE_STATUS_OK ||
+      ossbridge_config_set_request_timeout_ms(config, 20000, &err) != OSSBRIDGE_STATUS_OK ||
+      ossbridge_client_new(config, &c, &err) != OSSBRIDGE_STATUS_OK) {
+    fprintf(stderr, "client setup failed: %s\n", err ? err->message : "?");
+    ossbridge_error_free(err);
+    c = NULL;
+  }
+  ossbridge_config_free(config);
+  return c;
+}
+
+/* Every string of an error is non-NULL, and the struct repeats the returned status. */
+static void check_error_shape(const ossbridge_error *err, ossbridge_status status) {
+  CHECK(err != NULL);
+  if (!err) return;
+  CHECK(err->status == status);
+  CHECK(err->code && err->message && err->request_id && err->host_id && err->ec);
+  CHECK(err->message && err->message[0] != '\0');
+}
+
+/* A service error: status SERVICE and every field OSS sends filled in. */
+static void check_service_error(const ossbridge_error *err, uint16_t http_status, const char *code) {
+  check_error_shape(err, OSSBRIDGE_STATUS_SERVICE);
+  if (!err) return;
+  CHECK(err->http_status == http_status);
+  CHECK_STR(err->code, code);
+  CHECK(strlen(err->request_id) > 0);
+  CHECK(strlen(err->host_id) > 0);
+  CHECK(strlen(err->ec) > 0);
+}
+
+/* A client-side error: no HTTP answer, so the OSS fields are empty. */
+static void check_local_error(const ossbridge_error *err, ossbridge_status status, const char *needle) {
+  check_error_shape(err, status);
+  if (!err) return;
+  CHECK(err->http_status == 0);
+  CHECK_STR(err->code, "");
+  CHECK_STR(err->request_id, "");
+  CHECK_STR(err->host_id, "");
+  CHECK_STR(err->ec, "");
+  CHECK_CONTAINS(err->message, needle);
+}
+
+static const char *find_pair(const ossbridge_pair *pairs, size_t len, const char *name) {
+  for (size_t i = 0; i < len; i++)
+    if (strcmp(pairs[i].name, name) == 0) return pairs[i].value;
+  return NULL;
+}
+
+static char *path_in_tmp(const char *name) {
+  static char paths[8][512];
+  static int next;
+  char *p = paths[next++ % 8];
+  snprintf(p, 512, "%s/%s", tmpdir, name);
+  return p;
+}
+
+static int write_file(const char *path, const unsigned char *data, size_t len) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return -1;
+  size_t n = fwrite(data, 1, len, f);
+  fclose(f);
+  return n == len ? 0 : -1;
+}
+
+static unsigned char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  unsigned char *buf = malloc(size > 0 ? (size_t)size : 1);
+  *len = fread(buf, 1, (size_t)size, f);
+  fclose(f);
+  return buf;
+}
+
+static unsigned char *pattern(size_t len, unsigned seed) {
+  unsigned char *buf = malloc(len ? len : 1);
+  uint32_t x = seed * 2654435761u + 1;
+  for (size_t i = 0; i < len; i++) {
+    x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+    buf[i] = (unsigned char)x;
+  }
+  return buf;
+}
+
+/* GET an http://127.0.0.1:PORT/... URL with a plain socket; returns the HTTP status and, in
+ * *body (malloc'd), the response body. Enough for checking presigned URLs. */
+static int http_get(const char *url, char **body) {
+  char host[64];
+  int port;
+  const char *path;
+  *body = NULL;
+  if (sscanf(url, "http://%63[^:]:%d", host, &port) != 2) return -1;
+  path = strchr(url + strlen("http://"), '/');
+  if (!path) return -1;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {0};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)port);
+  inet_pton(AF_INET, host, &addr.sin_addr);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  char request[4096];
+  int n = snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n\r\n",
+                   path, host, port);
+  if (write(fd, request, (size_t)n) != n) {
+    close(fd);
+    return -1;
+  }
+  size_t cap = 1 << 16, len = 0;
+  char *response = malloc(cap + 1);
+  ssize_t got;
+  while ((got = read(fd, response + len, cap - len)) > 0) {
+    len += (size_t)got;
+    if (len == cap) {
+      cap *= 2;
+      response = realloc(response, cap + 1);
+    }
+  }
+  close(fd);
+  response[len] = '\0';
+  int status = -1;
+  sscanf(response, "HTTP/1.1 %d", &status);
+  char *sep = strstr(response, "\r\n\r\n");
+  *body = strdup(sep ? sep + 4 : "");
+  free(response);
+  return status;
+}
+
+/* ---- status names, config and client ---------------------------------------------------- */
+
+static void test_status_names_are_stable(void) {
+  CHECK_STR(ossbridge_status_name(OSSBRIDGE_STATUS_OK), "OK");
+  CHECK_STR(ossbridge_status_name(OSSBRIDGE_STATUS_SERVICE), "SERVICE");
+  CHECK_STR(ossbridge_status_name(OSSBRIDGE_STATUS_INVALID_ARGUMENT), "INVALID_ARGUMENT");
+  CHECK_STR(ossbridge_status_name(OSSBRIDGE_STATUS_CRC_MISMATCH), "CRC_MISMATCH");
+  CHECK_STR(ossbridge_status_name(OSSBRIDGE_STATUS_PANIC), "PANIC");
+  CHECK(OSSBRIDGE_STATUS_OK == 0 && OSSBRIDGE_STATUS_SERVICE == 1 && OSSBRIDGE_STATUS_PANIC == 99);
+}
+
+static void test_config_rejects_null_and_bad_values(void) {
+  ossbridge_config *config = ossbridge_config_new();
+  ossbridge_error *err = NULL;
+  CHECK(config != NULL);
+  CHECK(ossbridge_config_set_endpoint(config, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "endpoint must not be NULL");
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_config_set_credentials(config, "id", NULL, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "access_key_secret");
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_config_set_signature_version(config, (ossbridge_signature_version)7, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "signature version");
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_config_set_endpoint(NULL, "http://x", &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "config must not be NULL");
+  ossbridge_error_free(err);
+
+  /* Invalid UTF-8 is named too. */
+  CHECK(ossbridge_config_set_region(config, "\xff\xfe", &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "region is not valid UTF-8");
+  ossbridge_error_free(err);
+
+  /* error_out may be NULL; the status still tells. */
+  CHECK(ossbridge_config_set_endpoint(config, NULL, NULL) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  CHECK(ossbridge_config_use_environment_credentials(config, NULL) == OSSBRIDGE_STATUS_OK);
+  ossbridge_config_free(config);
+  ossbridge_config_free(NULL);
+}
+
+static void test_client_new_names_what_is_missing(void) {
+  ossbridge_config *config = ossbridge_config_new();
+  ossbridge_client *c = (ossbridge_client *)0x1;
+  ossbridge_error *err = NULL;
+  ossbridge_config_set_endpoint(config, endpoint, NULL);
+  /* V4 (the default) needs a region. */
+  CHECK(ossbridge_client_new(config, &c, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "region");
+  CHECK(c == (ossbridge_client *)0x1); /* out-parameters are written only on success */
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_config_set_endpoint(config, "ftp://nowhere", NULL) == OSSBRIDGE_STATUS_OK);
+  ossbridge_config_set_region(config, "cn-hangzhou", NULL);
+  CHECK(ossbridge_client_new(config, &c, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_error_shape(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_client_new(NULL, &c, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "config must not be NULL");
+  ossbridge_error_free(err);
+  ossbridge_config_set_endpoint(config, endpoint, NULL);
+  CHECK(ossbridge_client_new(config, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "client_out must not be NULL");
+  ossbridge_error_free(err);
+  ossbridge_config_free(config);
+  ossbridge_client_free(NULL);
+}
+
+static void test_null_client_and_arguments_are_rejected(void) {
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_delete_object(NULL, bucket, "k", &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "client must not be NULL");
+  ossbridge_error_free(err);
+  CHECK(ossbridge_client_put_object(client, NULL, "k", NULL, 0, NULL, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "bucket must not be NULL");
+  ossbridge_error_free(err);
+  CHECK(ossbridge_client_put_object(client, bucket, "k", NULL, 5, NULL, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "data is NULL but its length is 5");
+  ossbridge_error_free(err);
+  CHECK(ossbridge_client_get_object(client, bucket, "k", NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "result_out must not be NULL");
+  ossbridge_error_free(err);
+  ossbridge_put_options options = {0};
+  options.metadata_len = 2;
+  CHECK(ossbridge_client_put_object(client, bucket, "k", NULL, 0, &options, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "metadata is NULL but metadata_len is 2");
+  ossbridge_error_free(err);
+  /* Bad bucket names are caught by the core before anything is sent. */
+  CHECK(ossbridge_client_create_bucket(client, "Bad_Bucket", &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_error_shape(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  ossbridge_error_free(err);
+}
+
+/* ---- buckets and bucket encryption --------------------------------------------------------- */
+
+static void test_create_bucket(void) {
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_create_bucket(client, bucket, &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(err == NULL);
+  ossbridge_error_free(err);
+}
+
+static void test_get_bucket_encryption_without_rule_is_404_with_every_field(void) {
+  ossbridge_bucket_encryption_result *result = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_get_bucket_encryption(client, bucket, &result, &err) == OSSBRIDGE_STATUS_SERVICE);
+  CHECK(result == NULL);
+  check_service_error(err, 404, "NoSuchServerSideEncryptionRule");
+  ossbridge_error_free(err);
+}
+
+static void test_bucket_encryption_kms_with_key_and_sm4_round_trips(void) {
+  ossbridge_bucket_encryption_rule rule = {"KMS", "c-test-cmk-1", "SM4"};
+  ossbridge_bucket_encryption_result *result = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_bucket_encryption(client, bucket, &rule, &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_get_bucket_encryption(client, bucket, &result, &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(result != NULL);
+  if (result) {
+    CHECK(result->http_status == 200);
+    CHECK(strlen(result->request_id) > 0);
+    CHECK_STR(result->sse_algorithm, "KMS");
+    CHECK_STR(result->kms_master_key_id, "c-test-cmk-1");
+    CHECK_STR(result->kms_data_encryption, "SM4");
+  }
+  ossbridge_bucket_encryption_result_free(result);
+  ossbridge_error_free(err);
+}
+
+static void test_bucket_encryption_aes256_then_delete(void) {
+  ossbridge_bucket_encryption_rule rule = {"AES256", NULL, NULL};
+  ossbridge_bucket_encryption_result *result = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_bucket_encryption(client, bucket, &rule, &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_get_bucket_encryption(client, bucket, &result, &err) == OSSBRIDGE_STATUS_OK);
+  if (result) {
+    CHECK_STR(result->sse_algorithm, "AES256");
+    CHECK(result->kms_master_key_id == NULL);
+    CHECK(result->kms_data_encryption == NULL);
+  }
+  ossbridge_bucket_encryption_result_free(result);
+  /* A new object without SSE options gets the bucket's default. */
+  ossbridge_object_result *put = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "default-sse.txt", (const uint8_t *)"x", 1, NULL, &put, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (put) CHECK_STR(put->server_side_encryption, "AES256");
+  ossbridge_object_result_free(put);
+  CHECK(ossbridge_client_delete_bucket_encryption(client, bucket, &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_get_bucket_encryption(client, bucket, NULL, &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchServerSideEncryptionRule");
+  ossbridge_error_free(err);
+  ossbridge_client_delete_object(client, bucket, "default-sse.txt", NULL);
+}
+
+static void test_bucket_encryption_rule_is_validated_before_sending(void) {
+  ossbridge_bucket_encryption_rule rule = {"AES256", "some-key", NULL};
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_bucket_encryption(client, bucket, &rule, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "only valid with algorithm KMS");
+  ossbridge_error_free(err);
+  ossbridge_bucket_encryption_rule bad = {"DES", NULL, NULL};
+  CHECK(ossbridge_client_put_bucket_encryption(client, bucket, &bad, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "DES");
+  ossbridge_error_free(err);
+  CHECK(ossbridge_client_put_bucket_encryption(client, bucket, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "rule must not be NULL");
+  ossbridge_error_free(err);
+}
+
+static void test_bucket_calls_on_a_missing_bucket_fail_with_no_such_bucket(void) {
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_delete_bucket_encryption(client, "c-test-no-such-bucket", &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchBucket");
+  ossbridge_error_free(err);
+  CHECK(ossbridge_client_delete_bucket(client, "c-test-no-such-bucket", &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchBucket");
+  ossbridge_error_free(err);
+}
+
+/* ---- objects ------------------------------------------------------------------------------ */
+
+static void test_put_get_head_with_sse_kms_and_metadata(void) {
+  const char *body = "hello, server-side encryption";
+  ossbridge_pair metadata[] = {{"author", "c-tests"}};
+  ossbridge_put_options options = {0};
+  options.sse.server_side_encryption = "KMS";
+  options.sse.server_side_encryption_key_id = kms_key_id;
+  options.content_type = "text/plain";
+  options.metadata = metadata;
+  options.metadata_len = 1;
+  ossbridge_object_result *put = NULL, *get = NULL, *head = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "dir/kms.txt", (const uint8_t *)body, strlen(body), &options, &put,
+                                    &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(put != NULL);
+  if (put) {
+    CHECK(put->http_status == 200);
+    CHECK(strlen(put->request_id) > 0);
+    CHECK(put->etag != NULL);
+    CHECK(put->has_crc64);
+    CHECK_STR(put->server_side_encryption, "KMS");
+    CHECK_STR(put->server_side_encryption_key_id, kms_key_id);
+    CHECK(put->server_side_data_encryption == NULL);
+    CHECK(put->data == NULL && put->data_len == 0);
+    CHECK(find_pair(put->headers, put->headers_len, "x-oss-request-id") != NULL);
+  }
+  CHECK(ossbridge_client_get_object(client, bucket, "dir/kms.txt", &get, &err) == OSSBRIDGE_STATUS_OK);
+  if (get) {
+    CHECK(get->data_len == strlen(body) && memcmp(get->data, body, get->data_len) == 0);
+    CHECK(get->content_length == strlen(body) && get->object_size == strlen(body));
+    CHECK_STR(get->content_type, "text/plain");
+    CHECK(get->last_modified != NULL);
+    CHECK_STR(get->server_side_encryption, "KMS");
+    CHECK_STR(get->server_side_encryption_key_id, kms_key_id);
+    CHECK(put && get->crc64 == put->crc64 && get->has_crc64);
+    CHECK_STR(find_pair(get->metadata, get->metadata_len, "author"), "c-tests");
+  }
+  CHECK(ossbridge_client_head_object(client, bucket, "dir/kms.txt", &head, &err) == OSSBRIDGE_STATUS_OK);
+  if (head) {
+    CHECK(head->object_size == strlen(body));
+    CHECK(head->data == NULL);
+    CHECK_STR(head->server_side_encryption, "KMS");
+    CHECK_STR(head->server_side_encryption_key_id, kms_key_id);
+    CHECK_STR(find_pair(head->headers, head->headers_len, "x-oss-server-side-encryption"), "KMS");
+    CHECK_STR(find_pair(head->metadata, head->metadata_len, "author"), "c-tests");
+    CHECK(put && put->etag && head->etag && strcmp(put->etag, head->etag) == 0);
+  }
+  ossbridge_object_result_free(put);
+  ossbridge_object_result_free(get);
+  ossbridge_object_result_free(head);
+  ossbridge_error_free(err);
+}
+
+static void test_put_with_an_unknown_cmk_is_a_service_error(void) {
+  ossbridge_put_options options = {0};
+  options.sse.server_side_encryption = "KMS";
+  options.sse.server_side_encryption_key_id = "c-test-no-such-cmk";
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "bad-cmk.txt", (const uint8_t *)"x", 1, &options, NULL, &err) ==
+        OSSBRIDGE_STATUS_SERVICE);
+  check_error_shape(err, OSSBRIDGE_STATUS_SERVICE);
+  if (err) {
+    CHECK(err->http_status >= 400 && err->http_status < 500);
+    CHECK(strlen(err->code) > 0 && strlen(err->request_id) > 0);
+    CHECK_CONTAINS(err->message, "c-test-no-such-cmk");
+    printf("    (unknown CMK: %u %s: %s)\n", err->http_status, err->code, err->message);
+  }
+  ossbridge_error_free(err);
+}
+
+static void test_put_with_kms_sm4_data_encryption(void) {
+  ossbridge_put_options options = {0};
+  options.sse.server_side_encryption = "KMS";
+  options.sse.server_side_data_encryption = "SM4";
+  ossbridge_object_result *put = NULL, *head = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "kms-sm4.bin", (const uint8_t *)"abc", 3, &options, &put, NULL) ==
+        OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_head_object(client, bucket, "kms-sm4.bin", &head, NULL) == OSSBRIDGE_STATUS_OK);
+  if (put) {
+    CHECK_STR(put->server_side_encryption, "KMS");
+    CHECK_STR(put->server_side_data_encryption, "SM4");
+  }
+  if (head) CHECK_STR(head->server_side_data_encryption, "SM4");
+  ossbridge_object_result_free(put);
+  ossbridge_object_result_free(head);
+}
+
+static void test_put_with_raw_sse_header_like_the_official_sdks(void) {
+  ossbridge_pair headers[] = {{"x-oss-server-side-encryption", "AES256"}, {"Content-Type", "application/json"},
+                              {"x-oss-meta-origin", "raw"}};
+  ossbridge_put_options options = {0};
+  options.headers = headers;
+  options.headers_len = 3;
+  ossbridge_object_result *head = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "raw.json", (const uint8_t *)"{}", 2, &options, NULL, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_head_object(client, bucket, "raw.json", &head, &err) == OSSBRIDGE_STATUS_OK);
+  if (head) {
+    CHECK_STR(head->server_side_encryption, "AES256");
+    CHECK_STR(head->content_type, "application/json");
+    CHECK_STR(find_pair(head->metadata, head->metadata_len, "origin"), "raw");
+  }
+  ossbridge_object_result_free(head);
+  /* SSE both typed and raw is ambiguous: refused before sending. */
+  options.sse.server_side_encryption = "KMS";
+  CHECK(ossbridge_client_put_object(client, bucket, "raw.json", (const uint8_t *)"{}", 2, &options, NULL, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "set it once");
+  ossbridge_error_free(err);
+}
+
+static void test_bad_sse_options_are_rejected_before_sending(void) {
+  ossbridge_put_options options = {0};
+  ossbridge_error *err = NULL;
+  options.sse.server_side_encryption = "AES256";
+  options.sse.server_side_encryption_key_id = "k";
+  CHECK(ossbridge_client_put_object(client, bucket, "x", (const uint8_t *)"x", 1, &options, NULL, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "only valid with algorithm KMS");
+  ossbridge_error_free(err);
+  options.sse.server_side_encryption = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "x", (const uint8_t *)"x", 1, &options, NULL, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "server_side_encryption");
+  ossbridge_error_free(err);
+  options.sse.server_side_encryption_key_id = NULL;
+  options.sse.server_side_encryption = "KMS";
+  options.sse.server_side_data_encryption = "AES";
+  CHECK(ossbridge_client_put_object(client, bucket, "x", (const uint8_t *)"x", 1, &options, NULL, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "SM4");
+  ossbridge_error_free(err);
+}
+
+static void test_put_from_file_and_get_to_file(void) {
+  size_t len = 300 * 1024, back_len = 0;
+  unsigned char *data = pattern(len, 7);
+  const char *src = path_in_tmp("upload-src.bin"), *dst = path_in_tmp("download-dst.bin");
+  CHECK(write_file(src, data, len) == 0);
+  ossbridge_put_options options = {0};
+  options.sse.server_side_encryption = "SM4";
+  ossbridge_object_result *put = NULL, *get = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_object_from_file(client, bucket, "file.bin", src, &options, &put, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (put) CHECK_STR(put->server_side_encryption, "SM4");
+  CHECK(ossbridge_client_get_object_to_file(client, bucket, "file.bin", dst, &get, &err) == OSSBRIDGE_STATUS_OK);
+  if (get) {
+    CHECK(get->bytes_written == len);
+    CHECK(get->data == NULL);
+    CHECK_STR(get->server_side_encryption, "SM4");
+    CHECK(put && get->crc64 == put->crc64);
+  }
+  unsigned char *back = read_file(dst, &back_len);
+  CHECK(back && back_len == len && memcmp(back, data, len) == 0);
+  free(back);
+  free(data);
+  ossbridge_object_result_free(put);
+  ossbridge_object_result_free(get);
+  ossbridge_error_free(err);
+}
+
+static void test_local_file_problems_are_io_errors(void) {
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_object_from_file(client, bucket, "nofile", path_in_tmp("does-not-exist"), NULL, NULL,
+                                              &err) == OSSBRIDGE_STATUS_IO);
+  check_error_shape(err, OSSBRIDGE_STATUS_IO);
+  if (err) CHECK(err->http_status == 0);
+  ossbridge_error_free(err);
+  /* The destination is a directory: the final rename fails. */
+  CHECK(ossbridge_client_get_object_to_file(client, bucket, "file.bin", tmpdir, NULL, &err) == OSSBRIDGE_STATUS_IO);
+  check_error_shape(err, OSSBRIDGE_STATUS_IO);
+  ossbridge_error_free(err);
+  /* A missing directory is named before anything is downloaded. */
+  CHECK(ossbridge_client_get_object_to_file(client, bucket, "file.bin", path_in_tmp("no/such/dir/out.bin"), NULL,
+                                            &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "does not exist");
+  ossbridge_error_free(err);
+}
+
+static void test_get_missing_key_is_404_no_such_key_with_every_field(void) {
+  ossbridge_object_result *get = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_get_object(client, bucket, "missing.txt", &get, &err) == OSSBRIDGE_STATUS_SERVICE);
+  CHECK(get == NULL);
+  check_service_error(err, 404, "NoSuchKey");
+  if (err) CHECK(strlen(err->message) > 0);
+  ossbridge_error_free(err);
+  /* The file variant leaves no file behind. */
+  const char *dst = path_in_tmp("missing-download.bin");
+  CHECK(ossbridge_client_get_object_to_file(client, bucket, "missing.txt", dst, NULL, &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchKey");
+  struct stat st;
+  CHECK(stat(dst, &st) != 0);
+  ossbridge_error_free(err);
+}
+
+static void test_head_missing_key_is_404_from_the_error_header(void) {
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_head_object(client, bucket, "missing.txt", NULL, &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchKey");
+  ossbridge_error_free(err);
+}
+
+static void test_copy_encrypts_the_destination(void) {
+  ossbridge_copy_options options = {0};
+  options.sse.server_side_encryption = "KMS";
+  options.sse.server_side_data_encryption = "SM4";
+  ossbridge_object_result *copy = NULL, *head = NULL, *get = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "plain.txt", (const uint8_t *)"plain", 5, NULL, NULL, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_copy_object(client, bucket, "plain.txt", bucket, "copied.txt", &options, &copy, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (copy) {
+    CHECK(copy->http_status == 200);
+    CHECK(copy->etag != NULL && strlen(copy->etag) > 0);
+    CHECK(copy->last_modified != NULL);
+    CHECK_STR(copy->server_side_encryption, "KMS");
+  }
+  CHECK(ossbridge_client_head_object(client, bucket, "copied.txt", &head, &err) == OSSBRIDGE_STATUS_OK);
+  if (head) {
+    CHECK_STR(head->server_side_encryption, "KMS");
+    CHECK_STR(head->server_side_data_encryption, "SM4");
+  }
+  CHECK(ossbridge_client_get_object(client, bucket, "copied.txt", &get, &err) == OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->data_len == 5 && memcmp(get->data, "plain", 5) == 0);
+  ossbridge_object_result_free(copy);
+  ossbridge_object_result_free(head);
+  ossbridge_object_result_free(get);
+
+  /* REPLACE metadata with the copy. */
+  ossbridge_pair metadata[] = {{"stage", "copied"}};
+  ossbridge_copy_options replace = {0};
+  replace.replace_metadata = true;
+  replace.content_type = "text/x-copied";
+  replace.metadata = metadata;
+  replace.metadata_len = 1;
+  CHECK(ossbridge_client_copy_object(client, bucket, "plain.txt", bucket, "replaced.txt", &replace, NULL, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  head = NULL;
+  CHECK(ossbridge_client_head_object(client, bucket, "replaced.txt", &head, &err) == OSSBRIDGE_STATUS_OK);
+  if (head) {
+    CHECK_STR(head->content_type, "text/x-copied");
+    CHECK_STR(find_pair(head->metadata, head->metadata_len, "stage"), "copied");
+    CHECK(head->server_side_encryption == NULL);
+  }
+  ossbridge_object_result_free(head);
+
+  CHECK(ossbridge_client_copy_object(client, bucket, "missing.txt", bucket, "c.txt", NULL, NULL, &err) ==
+        OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchKey");
+  ossbridge_error_free(err);
+}
+
+static void test_delete_object_then_head_is_404(void) {
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_delete_object(client, bucket, "copied.txt", &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_head_object(client, bucket, "copied.txt", NULL, &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchKey");
+  ossbridge_error_free(err);
+  /* Deleting a missing key succeeds, as on OSS. */
+  CHECK(ossbridge_client_delete_object(client, bucket, "copied.txt", NULL) == OSSBRIDGE_STATUS_OK);
+}
+
+static void test_corrupted_download_is_a_crc_mismatch(void) {
+  ossbridge_object_result *get = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "data.corrupt", (const uint8_t *)"0123456789", 10, NULL, NULL,
+                                    &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_get_object(client, bucket, "data.corrupt", &get, &err) == OSSBRIDGE_STATUS_CRC_MISMATCH);
+  CHECK(get == NULL);
+  check_error_shape(err, OSSBRIDGE_STATUS_CRC_MISMATCH);
+  if (err) CHECK_CONTAINS(err->message, "CRC");
+  ossbridge_error_free(err);
+  ossbridge_client_delete_object(client, bucket, "data.corrupt", NULL);
+}
+
+/* ---- upload_file (multipart, resumable) -------------------------------------------------------- */
+
+static void test_upload_file_multipart_with_sse(void) {
+  size_t len = 1024 * 1024 + 123, back_len = 0;
+  unsigned char *data = pattern(len, 11);
+  const char *src = path_in_tmp("multipart.bin"), *checkpoint = path_in_tmp("multipart.checkpoint");
+  CHECK(write_file(src, data, len) == 0);
+  ossbridge_upload_options options = {0};
+  options.sse.server_side_encryption = "KMS";
+  options.sse.server_side_encryption_key_id = kms_key_id;
+  options.part_size = 100 * 1024;
+  options.parallel = 3;
+  options.checkpoint_file = checkpoint;
+  ossbridge_upload_result *result = NULL;
+  ossbridge_object_result *get = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_upload_file(client, bucket, "big/multipart.bin", src, &options, &result, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (err) fprintf(stderr, "    upload_file: %s\n", err->message);
+  CHECK(result != NULL);
+  if (result) {
+    CHECK(result->http_status == 200);
+    CHECK(strlen(result->request_id) > 0);
+    CHECK(result->size == len);
+    CHECK(result->upload_id != NULL && strlen(result->upload_id) > 0);
+    CHECK(result->part_count == 11);
+    CHECK(result->parts_uploaded == 11);
+    CHECK(result->etag != NULL);
+    CHECK_STR(result->server_side_encryption, "KMS");
+    CHECK_STR(result->server_side_encryption_key_id, kms_key_id);
+  }
+  struct stat st;
+  CHECK(stat(checkpoint, &st) != 0); /* removed on success */
+  CHECK(ossbridge_client_get_object(client, bucket, "big/multipart.bin", &get, &err) == OSSBRIDGE_STATUS_OK);
+  if (get) {
+    CHECK(get->data_len == len && memcmp(get->data, data, len) == 0);
+    CHECK_STR(get->server_side_encryption, "KMS");
+    CHECK(result && get->crc64 == result->crc64);
+  }
+  ossbridge_object_result_free(get);
+  ossbridge_upload_result_free(result);
+
+  /* A small file goes up in one PutObject: no upload id. */
+  result = NULL;
+  CHECK(write_file(src, data, 1000) == 0);
+  CHECK(ossbridge_client_upload_file(client, bucket, "big/small.bin", src, NULL, &result, &err) == OSSBRIDGE_STATUS_OK);
+  if (result) {
+    CHECK(result->upload_id == NULL);
+    CHECK(result->part_count == 0);
+    CHECK(result->size == 1000);
+  }
+  ossbridge_upload_result_free(result);
+  (void)back_len;
+  free(data);
+
+  options.part_size = 1000; /* below OSS's minimum part size */
+  CHECK(ossbridge_client_upload_file(client, bucket, "big/x.bin", src, &options, NULL, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "part_size");
+  ossbridge_error_free(err);
+}
+
+/* ---- presigned URLs ---------------------------------------------------------------------- */
+
+static void test_presigned_get_url_works_without_credentials(void) {
+  ossbridge_presigned_url *url = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "shared.txt", (const uint8_t *)"shared body", 11, NULL, NULL,
+                                    &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_presign(client, "GET", bucket, "shared.txt", 600, &url, &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(url != NULL);
+  if (url) {
+    CHECK_STR(url->method, "GET");
+    CHECK_CONTAINS(url->url, endpoint);
+    CHECK_CONTAINS(url->url, "shared.txt");
+    CHECK_CONTAINS(url->url, "x-oss-signature");
+    CHECK(url->expiration > 0);
+    char *body = NULL;
+    CHECK(http_get(url->url, &body) == 200);
+    CHECK_STR(body, "shared body");
+    free(body);
+  }
+  ossbridge_presigned_url_free(url);
+  CHECK(ossbridge_client_presign(client, "GET", bucket, "shared.txt", 0, &url, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "expires_seconds");
+  ossbridge_error_free(err);
+}
+
+/* ---- credentials, signatures, network --------------------------------------------------------- */
+
+static void test_v1_signature_client_works(void) {
+  ossbridge_client *v1 = new_client(endpoint, key_id, key_secret, OSSBRIDGE_SIGNATURE_VERSION_V1);
+  ossbridge_object_result *get = NULL;
+  CHECK(v1 != NULL);
+  if (!v1) return;
+  CHECK(ossbridge_client_get_object(v1, bucket, "shared.txt", &get, NULL) == OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->data_len == 11);
+  ossbridge_object_result_free(get);
+  ossbridge_client_free(v1);
+}
+
+static void test_wrong_secret_is_403_signature_does_not_match(void) {
+  ossbridge_client *bad = new_client(endpoint, key_id, "wrong-secret", OSSBRIDGE_SIGNATURE_VERSION_V4);
+  ossbridge_error *err = NULL;
+  CHECK(bad != NULL);
+  if (!bad) return;
+  CHECK(ossbridge_client_get_object(bad, bucket, "shared.txt", &(ossbridge_object_result *){NULL}, &err) ==
+        OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 403, "SignatureDoesNotMatch");
+  ossbridge_error_free(err);
+  ossbridge_client_free(bad);
+}
+
+static void test_unknown_access_key_is_403_invalid_access_key_id(void) {
+  ossbridge_client *bad = new_client(endpoint, "LTAI-unknown", "secret", OSSBRIDGE_SIGNATURE_VERSION_V4);
+  ossbridge_error *err = NULL;
+  if (!bad) { CHECK(bad != NULL); return; }
+  CHECK(ossbridge_client_delete_object(bad, bucket, "shared.txt", &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 403, "InvalidAccessKeyId");
+  ossbridge_error_free(err);
+  ossbridge_client_free(bad);
+}
+
+static void test_environment_credentials(void) {
+  setenv("OSS_ACCESS_KEY_ID", key_id, 1);
+  setenv("OSS_ACCESS_KEY_SECRET", key_secret, 1);
+  ossbridge_client *env = new_client(endpoint, NULL, NULL, OSSBRIDGE_SIGNATURE_VERSION_V4);
+  ossbridge_error *err = NULL;
+  CHECK(env != NULL);
+  if (!env) return;
+  CHECK(ossbridge_client_head_object(env, bucket, "shared.txt", NULL, &err) == OSSBRIDGE_STATUS_OK);
+  unsetenv("OSS_ACCESS_KEY_ID");
+  unsetenv("OSS_ACCESS_KEY_SECRET");
+  CHECK(ossbridge_client_head_object(env, bucket, "shared.txt", NULL, &err) == OSSBRIDGE_STATUS_CREDENTIALS);
+  check_local_error(err, OSSBRIDGE_STATUS_CREDENTIALS, "OSS_ACCESS_KEY_ID");
+  ossbridge_error_free(err);
+  ossbridge_client_free(env);
+}
+
+static void test_unreachable_endpoint_is_a_network_error(void) {
+  /* Port 1 on loopback: nothing listens, so the connection is refused. */
+  ossbridge_client *c = new_client("http://127.0.0.1:1", key_id, key_secret, OSSBRIDGE_SIGNATURE_VERSION_V4);
+  ossbridge_error *err = NULL;
+  if (!c) { CHECK(c != NULL); return; }
+  CHECK(ossbridge_client_head_object(c, bucket, "k", NULL, &err) == OSSBRIDGE_STATUS_NETWORK);
+  check_local_error(err, OSSBRIDGE_STATUS_NETWORK, "127.0.0.1");
+  ossbridge_error_free(err);
+  ossbridge_client_free(c);
+}
+
+/* ---- threads ---------------------------------------------------------------------------------- */
+
+static void *thread_body(void *arg) {
+  int index = (int)(intptr_t)arg, failures = 0;
+  for (int i = 0; i < 5; i++) {
+    char key[64], value[64];
+    snprintf(key, sizeof key, "threads/%d-%d", index, i);
+    snprintf(value, sizeof value, "value %d %d", index, i);
+    ossbridge_object_result *get = NULL;
+    if (ossbridge_client_put_object(client, bucket, key, (const uint8_t *)value, strlen(value), NULL, NULL, NULL) !=
+            OSSBRIDGE_STATUS_OK ||
+        ossbridge_client_get_object(client, bucket, key, &get, NULL) != OSSBRIDGE_STATUS_OK ||
+        get->data_len != strlen(value) || memcmp(get->data, value, get->data_len) != 0)
+      failures++;
+    ossbridge_object_result_free(get);
+    ossbridge_client_delete_object(client, bucket, key, NULL);
+  }
+  return (void *)(intptr_t)failures;
+}
+
+static void test_one_client_shared_by_four_threads(void) {
+  pthread_t threads[4];
+  for (int i = 0; i < 4; i++) CHECK(pthread_create(&threads[i], NULL, thread_body, (void *)(intptr_t)i) == 0);
+  for (int i = 0; i < 4; i++) {
+    void *failures = NULL;
+    pthread_join(threads[i], &failures);
+    CHECK((intptr_t)failures == 0);
+  }
+}
+
+/* ---- cleanup ---------------------------------------------------------------------------------- */
+
+static void test_delete_non_empty_bucket_is_409_then_empty_and_delete(void) {
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_delete_bucket(client, bucket, &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 409, "BucketNotEmpty");
+  ossbridge_error_free(err);
+  const char *keys[] = {"dir/kms.txt", "kms-sm4.bin", "raw.json", "file.bin", "plain.txt", "replaced.txt",
+                        "big/multipart.bin", "big/small.bin", "shared.txt"};
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+    CHECK(ossbridge_client_delete_object(client, bucket, keys[i], NULL) == OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_client_delete_bucket(client, bucket, &err) == OSSBRIDGE_STATUS_OK);
+  if (err) fprintf(stderr, "    delete_bucket: %s (%s)\n", err->message, err->code);
+  ossbridge_error_free(err);
+}
+
+int main(void) {
+  endpoint = getenv("OSSBRIDGE_TEST_ENDPOINT");
+  key_id = getenv("OSSBRIDGE_TEST_ACCESS_KEY_ID");
+  key_secret = getenv("OSSBRIDGE_TEST_ACCESS_KEY_SECRET");
+  tmpdir = getenv("OSSBRIDGE_TEST_TMPDIR");
+  kms_key_id = getenv("OSSBRIDGE_TEST_KMS_KEY_ID");
+  if (!endpoint || !key_id || !key_secret || !tmpdir || !kms_key_id) {
+    fprintf(stderr, "set OSSBRIDGE_TEST_ENDPOINT, _ACCESS_KEY_ID, _ACCESS_KEY_SECRET, _TMPDIR and _KMS_KEY_ID (tests/c/run.sh does)\n");
+    return 2;
+  }
+  snprintf(bucket, sizeof bucket, "c-test-%ld", (long)getpid());
+  client = new_client(endpoint, key_id, key_secret, OSSBRIDGE_SIGNATURE_VERSION_V4);
+  if (!client) return 2;
+
+  RUN(test_status_names_are_stable);
+  RUN(test_config_rejects_null_and_bad_values);
+  RUN(test_client_new_names_what_is_missing);
+  RUN(test_null_client_and_arguments_are_rejected);
+  RUN(test_create_bucket);
+  RUN(test_get_bucket_encryption_without_rule_is_404_with_every_field);
+  RUN(test_bucket_encryption_kms_with_key_and_sm4_round_trips);
+  RUN(test_bucket_encryption_aes256_then_delete);
+  RUN(test_bucket_encryption_rule_is_validated_before_sending);
+  RUN(test_bucket_calls_on_a_missing_bucket_fail_with_no_such_bucket);
+  RUN(test_put_get_head_with_sse_kms_and_metadata);
+  RUN(test_put_with_an_unknown_cmk_is_a_service_error);
+  RUN(test_put_with_kms_sm4_data_encryption);
+  RUN(test_put_with_raw_sse_header_like_the_official_sdks);
+  RUN(test_bad_sse_options_are_rejected_before_sending);
+  RUN(test_put_from_file_and_get_to_file);
+  RUN(test_local_file_problems_are_io_errors);
+  RUN(test_get_missing_key_is_404_no_such_key_with_every_field);
+  RUN(test_head_missing_key_is_404_from_the_error_header);
+  RUN(test_copy_encrypts_the_destination);
+  RUN(test_delete_object_then_head_is_404);
+  RUN(test_corrupted_download_is_a_crc_mismatch);
+  RUN(test_upload_file_multipart_with_sse);
+  RUN(test_presigned_get_url_works_without_credentials);
+  RUN(test_v1_signature_client_works);
+  RUN(test_wrong_secret_is_403_signature_does_not_match);
+  RUN(test_unknown_access_key_is_403_invalid_access_key_id);
+  RUN(test_environment_credentials);
+  RUN(test_unreachable_endpoint_is_a_network_error);
+  RUN(test_one_client_shared_by_four_threads);
+  RUN(test_delete_non_empty_bucket_is_409_then_empty_and_delete);
+
+  ossbridge_client_free(client);
+  return HARNESS_SUMMARY();
+}
