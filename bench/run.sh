@@ -19,3 +19,11 @@ echo "== signing: signatures per second (criterion median; Python SDKs timed in-
 bash tests/signing/run.sh venv
 "${CARGO:-cargo}" bench -p ossbridge-core --bench signing >/dev/null 2>&1
 .venv-sign/bin/python bench/sign_oss2.py --criterion target/criterion
+
+# --- Python binding (python area): ossbridge vs oss2 vs alibabacloud-oss-v2 ---
+# Own venv with the optimised wheel and the official SDKs (bindings/python/setup-venv.sh).
+(
+  export OSSBRIDGE_PYTHON_VENV="$REPO/.venv-python-bench"
+  source bindings/python/setup-venv.sh release bindings/python/bench-requirements.txt >/dev/null
+  python bench/python_bench.py
+)

@@ -16,9 +16,15 @@ if [ ! -x "$_venv/bin/python" ] || [ "$(cat "$_venv/.requirements.sha256" 2>/dev
   echo "$_want" >"$_venv/.requirements.sha256"
 fi
 export VIRTUAL_ENV=$_venv PATH="$_venv/bin:$PATH"
-# dev: tests need correctness, and the dev profile shares artefacts with cargo test.
-# release: benchmarks.
-_flags=(--quiet --locked)
-[ "$_profile" = release ] && _flags+=(--release)
-(cd "$_here" && maturin develop "${_flags[@]}")
+if [ "$_profile" = release ]; then
+  # Benchmarks: an optimised wheel, installed as a copy (an editable install would put the
+  # release .so into the source tree, under the tests' dev build).
+  _wheels="$_root/target/python-wheels"
+  rm -rf "$_wheels"
+  (cd "$_here" && maturin build --quiet --locked --release --out "$_wheels")
+  python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$_wheels"/ossbridge-*.whl
+else
+  # Tests and examples: editable dev build (shares artefacts with cargo test).
+  (cd "$_here" && maturin develop --quiet --locked)
+fi
 python -c 'import ossbridge._ossbridge' # fail here, clearly, if the build did not install
