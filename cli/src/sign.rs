@@ -56,7 +56,7 @@ pub struct Args {
     /// Presigned URL lifetime from --time.
     #[arg(long, value_name = "SECONDS", default_value = "3600")]
     expires: String,
-    /// v1 presigned URL: the absolute Expires value.
+    /// v1 presigned URL: the absolute Expires value (v4: converted to a lifetime from --time).
     #[arg(long, value_name = "UNIX_SECONDS")]
     expires_at: Option<String>,
     /// Print the signed request's headers ('Name: value' a line, Authorization included)
@@ -66,10 +66,13 @@ pub struct Args {
     /// Also print the canonical request and string to sign to stderr.
     #[arg(long)]
     verbose: bool,
+    /// Access key id (default: OSS_ACCESS_KEY_ID).
     #[arg(long)]
     access_key_id: Option<String>,
+    /// Access key secret (default: OSS_ACCESS_KEY_SECRET).
     #[arg(long)]
     access_key_secret: Option<String>,
+    /// STS security token (default: OSS_SESSION_TOKEN, if set).
     #[arg(long)]
     security_token: Option<String>,
     #[arg(long, hide = true)]
