@@ -5,3 +5,5 @@ export default OSS;
 export { OSS };
 export declare const OssError: typeof OSS.OssError;
 export type OssError = OSS.OssError;
+export declare const EncryptionClient: typeof OSS.EncryptionClient;
+export type EncryptionClient = OSS.EncryptionClient;

@@ -311,6 +311,86 @@ declare namespace OSS {
     res: ResponseInfo;
   }
 
+  /** An RSA master key for client-side encryption (PEM: SPKI/PKCS#1 public, PKCS#8/PKCS#1 private). */
+  interface RsaMasterKey {
+    publicKey?: string;
+    /** Needed to read; a public key alone can only write. */
+    privateKey?: string;
+    /** Stored with every object; picks the key when reading (alibabacloud-oss-v2's mat_desc). */
+    materialDescription?: Record<string, string>;
+  }
+
+  interface EncryptionClientOptions {
+    /** The key new objects are encrypted with. */
+    masterKey: RsaMasterKey;
+    /** Further keys for reading objects written with other master keys. */
+    decryptionKeys?: RsaMasterKey[];
+    /** 'compatible' (AES-256-CTR, readable by the official SDKs; default) or 'authenticated'
+     * (segmented AES-256-GCM with key commitment, every read verified; ossbridge only). */
+    mode?: 'compatible' | 'authenticated';
+    /** Return objects without encryption metadata as they are (default: refused). */
+    allowUnencryptedReads?: boolean;
+  }
+
+  interface EncryptedPutOptions extends WriteOptions {
+    /** For files: plaintext part size (>= 100 KiB, multiple of 16); larger files go in parts. */
+    partSize?: number;
+    parallel?: number;
+  }
+
+  interface EncryptedPutResult {
+    name: string;
+    /** Files only: plaintext and stored sizes, the upload id and part count of a multipart upload. */
+    size?: number;
+    storedSize?: number;
+    uploadId?: string | null;
+    partCount?: number;
+    res: ResponseInfo;
+  }
+
+  interface DecryptedGetResult {
+    content: Buffer;
+    /** Plaintext size of the whole object. */
+    objectSize: number;
+    /** The plaintext range returned (inclusive), for ranged reads. */
+    range: [number, number] | null;
+    /** True when every byte was authenticated (authenticated mode). */
+    authenticated: boolean;
+    /** False only for a plain object read with allowUnencryptedReads. */
+    encrypted: boolean;
+    res: ResponseInfo;
+  }
+
+  interface DecryptedFileResult {
+    size: number;
+    storedSize: number;
+    res: ResponseInfo;
+  }
+
+  interface EncryptedHeadResult {
+    objectSize: number;
+    storedSize: number;
+    encrypted: boolean;
+    status: number;
+    res: ResponseInfo;
+  }
+
+  /**
+   * Client-side encryption over an OSS client (alibabacloud-oss-v2's EncryptionClient; ali-oss
+   * has none). Uses the client's current bucket. Errors: CryptoError for wrong keys and
+   * tampered or unauthenticated data.
+   */
+  class EncryptionClient {
+    constructor(client: OSS, options: EncryptionClientOptions);
+    put(name: string, file: string | Buffer | Uint8Array, options?: EncryptedPutOptions): Promise<EncryptedPutResult>;
+    multipartUpload(name: string, file: string | Buffer | Uint8Array, options?: EncryptedPutOptions): Promise<EncryptedPutResult>;
+    /** Decrypts into memory; `options.headers.Range` (bytes=a-b, a-, -n) reads one range. */
+    get(name: string, options?: GetOptions): Promise<DecryptedGetResult>;
+    /** Decrypts into a file (concurrent ranged GETs; no file is left on failure). */
+    get(name: string, file: string, options?: { partSize?: number; parallel?: number }): Promise<DecryptedFileResult>;
+    head(name: string): Promise<EncryptedHeadResult>;
+  }
+
   /**
    * Every error ossbridge raises. Service errors: `name` is OSS's code + 'Error'
    * (`NoSuchKeyError`) with code, status, requestId, hostId, ecCode and every <Error>

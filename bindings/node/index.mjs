@@ -6,4 +6,5 @@ const OSS = require('./index.js');
 
 export default OSS;
 export const OssError = OSS.OssError;
+export const EncryptionClient = OSS.EncryptionClient;
 export { OSS };

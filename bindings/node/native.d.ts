@@ -67,6 +67,18 @@ export declare class NativeClient {
   multipartUpload(bucket: string | undefined | null, name: string, path: string, options?: MultipartOptions | undefined | null, onCheckpoint?: (((arg: any) => void)) | undefined | null): Promise<any>
 }
 
+export declare class NativeEncryptionClient {
+  constructor(client: NativeClient, options: EncryptionOptions)
+  /** Encrypts and uploads a Buffer (PutObject) or a file (PutObject or multipart). */
+  put(bucket: string | undefined | null, name: string, buffer?: Buffer | undefined | null, path?: string | undefined | null, options?: WriteOptions | undefined | null, partSize?: number | undefined | null, parallel?: number | undefined | null): Promise<any>
+  /** Downloads and decrypts, whole or one `bytes=` range, into memory. */
+  get(bucket: string | undefined | null, name: string, range?: string | undefined | null): Promise<DecryptedResult>
+  /** Downloads and decrypts into a file (concurrent ranged GETs; nothing left on failure). */
+  getToFile(bucket: string | undefined | null, name: string, path: string, partSize?: number | undefined | null, parallel?: number | undefined | null): Promise<any>
+  /** HeadObject with the plaintext size. */
+  head(bucket: string | undefined | null, name: string): Promise<any>
+}
+
 /** The writable end of a streaming PutObject (`putStream`). */
 export declare class UploadSink {
   /**
@@ -104,6 +116,26 @@ export interface ClientOptions {
   crcCheck?: boolean
 }
 
+/** A decrypted GetObject: the plaintext plus the result object. */
+export interface DecryptedResult {
+  content: Buffer
+  result: any
+}
+
+export interface EncryptionOptions {
+  /** The key new objects are encrypted with. */
+  masterKey: RsaKeyOptions
+  /** Further keys for reading objects written with other master keys. */
+  decryptionKeys?: Array<RsaKeyOptions>
+  /**
+   * "compatible" (AES-256-CTR, readable by the official SDKs; default) or
+   * "authenticated" (segmented AES-256-GCM, every read verified; ossbridge only).
+   */
+  mode?: string
+  /** Return objects without encryption metadata as they are (default false: refused). */
+  allowUnencryptedReads?: boolean
+}
+
 export interface GetOptions {
   headers?: Record<string, string>
   /** Inclusive byte range start/end (end optional). */
@@ -130,6 +162,16 @@ export interface MultipartOptions {
 export interface PartRef {
   number: number
   etag: string
+}
+
+/**
+ * An RSA master key: PEM texts (either or both) and the material description stored with
+ * every object it encrypts (used to pick the key when reading).
+ */
+export interface RsaKeyOptions {
+  publicKey?: string
+  privateKey?: string
+  materialDescription?: Record<string, string>
 }
 
 /** Where a body comes from: a file path (optionally a byte range of it) or a Buffer. */

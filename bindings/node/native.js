@@ -837,5 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.DownloadStream = nativeBinding.DownloadStream
 module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.NativeEncryptionClient = nativeBinding.NativeEncryptionClient
 module.exports.UploadSink = nativeBinding.UploadSink
 module.exports.version = nativeBinding.version

@@ -162,6 +162,11 @@ pub struct NativeClient {
 }
 
 impl NativeClient {
+    /// The core client, for the encryption client built on it.
+    pub fn core(&self) -> &Client {
+        &self.client
+    }
+
     fn bucket(&self, bucket: Option<String>) -> napi::Result<String> {
         bucket
             .filter(|b| !b.is_empty())

@@ -5,6 +5,7 @@
 
 mod client;
 mod config;
+mod encryption;
 mod error;
 mod stream;
 mod types;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import OSS, { OssError, OSS as Named } from 'ossbridge';
+import OSS, { OssError, EncryptionClient, OSS as Named } from 'ossbridge';
 
 const require = createRequire(import.meta.url);
 
@@ -11,6 +11,7 @@ test('ESM and CommonJS entry points export the same client and error', () => {
   assert.equal(OSS, cjs);
   assert.equal(Named, cjs);
   assert.equal(OssError, cjs.OssError);
+  assert.equal(EncryptionClient, cjs.EncryptionClient);
   assert.equal(typeof OSS.version, 'string');
   const c = new OSS({ endpoint: 'http://127.0.0.1:1', accessKeyId: 'a', accessKeySecret: 'b', bucket: 'esm-bucket' });
   assert.equal(c.getBucket(), 'esm-bucket');

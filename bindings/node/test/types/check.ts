@@ -73,6 +73,17 @@ async function guide(): Promise<void> {
   const info = await client.getBucketInfo('examplebucket');
   const enc: OSS.BucketEncryption | null = info.encryption;
 
+  const ec = new OSS.EncryptionClient(client, {
+    masterKey: { publicKey: 'PEM', privateKey: 'PEM', materialDescription: { owner: 'me' } },
+    mode: 'authenticated',
+  });
+  await ec.put('secret', Buffer.from('x'), { meta: { a: 'b' } });
+  const plain: Buffer = (await ec.get('secret', { headers: { Range: 'bytes=0-9' } })).content;
+  const written: number = (await ec.get('secret', 'out.bin')).size;
+  await ec.multipartUpload('big', 'big.bin', { partSize: 1 << 20 });
+  const plainSize: number = (await ec.head('secret')).objectSize;
+  void [plain, written, plainSize];
+
   try {
     await client.get('missing');
   } catch (e) {
