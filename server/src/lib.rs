@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod config;
 pub mod crypto;
+pub mod cse;
 pub mod error;
 pub mod kms;
 pub mod meta;

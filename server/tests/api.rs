@@ -397,3 +397,129 @@ fn raw_http(addr: &str, request: &[u8]) -> String {
     stream.read_to_string(&mut out).unwrap();
     out
 }
+
+#[tokio::test]
+async fn client_side_encryption_multipart_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let c = server.client(Version::V4);
+    c.create_bucket("cse").await;
+    let envelope = |r: Req<'static>| {
+        r.h("x-oss-meta-client-side-encryption-key", "a2V5")
+            .h("x-oss-meta-client-side-encryption-start", "c3RhcnQ=")
+            .h(
+                "x-oss-meta-client-side-encryption-cek-alg",
+                "AES/CTR/NoPadding",
+            )
+            .h(
+                "x-oss-meta-client-side-encryption-wrap-alg",
+                "RSA/NONE/PKCS1Padding",
+            )
+    };
+    let init = |r: Req<'static>| r.q("uploads", "");
+    // Missing envelope field, bad part size.
+    let r = c
+        .send(
+            init(
+                Req::new("POST", Some("cse"), Some("m"))
+                    .h("x-oss-meta-client-side-encryption-key", "a2V5"),
+            ),
+            Vec::new(),
+        )
+        .await;
+    r.expect_error(400, "InvalidEncryptionRequest");
+    let r = c
+        .send(
+            init(envelope(Req::new("POST", Some("cse"), Some("m"))))
+                .h("x-oss-meta-client-side-encryption-part-size", "100001"),
+            Vec::new(),
+        )
+        .await;
+    r.expect_error(400, "InvalidEncryptionRequest");
+    // A valid context: 2 parts of 102400 (+ a short last one would make 3).
+    let part_size = 102_400usize;
+    let data_size = part_size + 1000;
+    let ok = c
+        .send(
+            init(envelope(Req::new("POST", Some("cse"), Some("m"))))
+                .h(
+                    "x-oss-meta-client-side-encryption-part-size",
+                    &part_size.to_string(),
+                )
+                .h(
+                    "x-oss-meta-client-side-encryption-data-size",
+                    &data_size.to_string(),
+                ),
+            Vec::new(),
+        )
+        .await;
+    ok.expect(200);
+    let id = ok.xml("UploadId").unwrap();
+    let part = |n: u32| {
+        Req::new("PUT", Some("cse"), Some("m"))
+            .q("partNumber", &n.to_string())
+            .q("uploadId", &id)
+    };
+    c.send(part(3), vec![0u8; 10])
+        .await
+        .expect_error(400, "InvalidEncryptionRequest");
+    let e1 = c
+        .send(part(1), vec![1u8; part_size])
+        .await
+        .header("etag")
+        .unwrap()
+        .to_string();
+    let e2 = c
+        .send(part(2), vec![2u8; 999])
+        .await
+        .header("etag")
+        .unwrap()
+        .to_string();
+    let listed = c
+        .send(
+            Req::new("GET", Some("cse"), Some("m")).q("uploadId", &id),
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(
+        listed.xml("ClientEncryptionPartSize").as_deref(),
+        Some("102400")
+    );
+    assert_eq!(
+        listed.xml("ClientEncryptionCekAlg").as_deref(),
+        Some("AES/CTR/NoPadding")
+    );
+    let complete = |e2: &str| {
+        format!("<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{e1}</ETag></Part><Part><PartNumber>2</PartNumber><ETag>{e2}</ETag></Part></CompleteMultipartUpload>")
+    };
+    // Total 103399 != data-size 103400.
+    c.send(
+        Req::new("POST", Some("cse"), Some("m")).q("uploadId", &id),
+        complete(&e2),
+    )
+    .await
+    .expect_error(400, "InvalidEncryptionRequest");
+    let e2 = c
+        .send(part(2), vec![2u8; 1000])
+        .await
+        .header("etag")
+        .unwrap()
+        .to_string();
+    c.send(
+        Req::new("POST", Some("cse"), Some("m")).q("uploadId", &id),
+        complete(&e2),
+    )
+    .await
+    .expect(200);
+    // CopyObject may not change the envelope.
+    let r = c
+        .send(
+            Req::new("PUT", Some("cse"), Some("m2"))
+                .h("x-oss-copy-source", "/cse/m")
+                .h("x-oss-metadata-directive", "REPLACE")
+                .h("x-oss-meta-client-side-encryption-key", "b3RoZXI="),
+            Vec::new(),
+        )
+        .await;
+    r.expect_error(400, "InvalidEncryptionRequest");
+}

@@ -52,6 +52,7 @@ fn part_number(ctx: &Ctx) -> OssResult<u32> {
 
 pub fn initiate(state: &AppState, ctx: &Ctx, bucket: &BucketRecord) -> OssResult<Response<Body>> {
     let meta = object::meta_from_request(ctx)?;
+    crate::cse::check_initiate(&meta.headers)?;
     let requested = sse::from_headers(&ctx.headers)?;
     let enc = sse::effective(requested, bucket.sse.as_ref())
         .map(|s| sse::new_key(&state.kms, &ctx.principal, &s))
@@ -141,6 +142,9 @@ pub async fn upload_part(
     sse_headers_rejected(ctx, "UploadPart")?;
     let number = part_number(ctx)?;
     let upload = load_upload(state, ctx)?;
+    if let Some(cse) = crate::cse::check_initiate(&upload.headers)? {
+        crate::cse::check_part_number(&cse, number)?;
+    }
     let len = match ctx.header("content-length") {
         Some(v) => Some(
             v.trim()
@@ -185,6 +189,9 @@ pub async fn upload_part_copy(state: &AppState, ctx: &Ctx) -> OssResult<Response
     sse_headers_rejected(ctx, "UploadPartCopy")?;
     let number = part_number(ctx)?;
     let upload = load_upload(state, ctx)?;
+    if let Some(cse) = crate::cse::check_initiate(&upload.headers)? {
+        crate::cse::check_part_number(&cse, number)?;
+    }
     let (src_bucket, src_key) = object::copy_source(ctx)?;
     let (src, src_key_material) = object::open_source(state, ctx, &src_bucket, &src_key)?;
     let (start, end) = match ctx.header("x-oss-copy-source-range") {
@@ -310,6 +317,9 @@ pub async fn complete(
         return Err(OssError::malformed_xml(
             "CompleteMultipartUpload needs at least one <Part>",
         ));
+    }
+    if let Some(cse) = crate::cse::check_initiate(&upload.headers)? {
+        crate::cse::check_complete(&cse, &chosen)?;
     }
     for p in &chosen[..chosen.len() - 1] {
         if p.chunk.len < MIN_PART_SIZE {
@@ -519,6 +529,9 @@ pub fn list_parts(state: &AppState, ctx: &Ctx) -> OssResult<Response<Body>> {
         )
         .elem("MaxParts", &max.to_string())
         .elem("IsTruncated", if truncated { "true" } else { "false" });
+    for (element, value) in crate::cse::list_parts_fields(&upload.headers) {
+        w.elem(element, &value);
+    }
     for p in shown {
         w.open("Part")
             .elem("PartNumber", &p.number.to_string())

@@ -295,7 +295,10 @@ pub async fn copy_object(
     let input = meta_from_request(ctx)?;
     let (content_type, headers) = match directive.as_str() {
         "COPY" => (src.content_type.clone(), src.headers.clone()),
-        "REPLACE" => (input.content_type, input.headers),
+        "REPLACE" => {
+            crate::cse::check_copy(&src.headers, &input.headers)?;
+            (input.content_type, input.headers)
+        }
         other => {
             return Err(OssError::invalid_argument(format!(
                 "x-oss-metadata-directive must be COPY or REPLACE (got `{other}`)"
