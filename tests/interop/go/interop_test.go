@@ -64,7 +64,11 @@ func runWithServer(m *testing.M) int {
 	if err != nil {
 		panic(err)
 	}
-	defer os.RemoveAll(base)
+	if os.Getenv("OSSBRIDGE_INTEROP_KEEP") == "" {
+		defer os.RemoveAll(base)
+	} else {
+		fmt.Fprintf(os.Stderr, "interop: keeping %s\n", base)
+	}
 	dataDir := filepath.Join(base, "data")
 	must(os.Mkdir(dataDir, 0o700))
 	admin = principal{"LTAIadmin" + randHex(6), randHex(16), ""}
@@ -161,6 +165,9 @@ func newClient(p principal, version oss.SignatureVersionType) *oss.Client {
 		WithEndpoint(endpoint).
 		WithSignatureVersion(version).
 		WithRetryMaxAttempts(1)
+	if os.Getenv("OSSBRIDGE_INTEROP_DEBUG") != "" {
+		cfg = cfg.WithLogLevel(oss.LogDebug).WithLogPrinter(oss.LogPrinterFunc(func(a ...any) { fmt.Fprintln(os.Stderr, a...) }))
+	}
 	return oss.NewClient(cfg)
 }
 

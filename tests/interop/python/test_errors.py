@@ -418,3 +418,46 @@ def test_kms_is_enforced_on_every_read_path_and_on_anonymous_uploads(env):
         url, headers = user.presign_get(name, "kms", 60)
         status, _, body = fetch_url(url, headers)
         assert status == 403 and KMS_FORBIDDEN.encode() in body, (adapter_name, body[:300])
+
+
+def test_keep_alive_after_chunked_empty_body(env, admin_bucket):
+    """GoV2 sends bodiless calls (PutBucket, InitiateMultipartUpload, ...) with
+    `Transfer-Encoding: chunked` and the empty body's `0\\r\\n\\r\\n` in a separate write. The
+    connection must stay usable for the next request, as it does with OSS."""
+    import socket
+
+    a = env.principals.admin
+    host, port = env.endpoint.split("//")[1].split(":")
+
+    def head(method, path, extra):
+        h = {"Host": f"{host}:{port}", "Date": http_date(), **extra}
+        h["Authorization"] = f"OSS {a.access_key_id}:{v1_signature(a.access_key_secret, method, path, h)}"
+        return (f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in h.items()) + "\r\n").encode()
+
+    def read_response(sock):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection without a response"
+            data += chunk
+        head_part, rest = data.split(b"\r\n\r\n", 1)
+        lines = head_part.lower().split(b"\r\n")
+        length = next((int(x.split(b":")[1]) for x in lines if x.startswith(b"content-length:")), 0)
+        while len(rest) < length:
+            rest += sock.recv(65536)
+        assert b"connection: close" not in lines, lines
+        return lines[0]
+
+    for attempt in range(5):
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(head("POST", f"/{admin_bucket}/mp?uploads",
+                              {"Transfer-Encoding": "chunked", "Content-Type": "application/octet-stream"}))
+            time.sleep(0.005)
+            sock.sendall(b"0\r\n\r\n")
+            assert read_response(sock) == b"http/1.1 200 ok"
+            body = payload(256 * 1024, seed=attempt)
+            try:
+                sock.sendall(head("PUT", f"/{admin_bucket}/after-chunked", {"Content-Length": str(len(body))}) + body)
+            except OSError as e:
+                raise AssertionError(f"attempt {attempt}: connection dropped after a 200: {e!r}")
+            assert read_response(sock) == b"http/1.1 200 ok", attempt
