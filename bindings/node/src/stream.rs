@@ -2,6 +2,9 @@
 //!
 //! Upload: JS writes chunks into a bounded channel whose receiving end is the request body
 //! of a PutObject running on the tokio runtime; a full channel makes JS wait (backpressure).
+//! Chunks are copied in (a memcpy of at most one stream chunk): holding the JS Buffers
+//! instead would keep them alive until napi's release callbacks reach a busy JS thread,
+//! which measured at about 80 MiB more RSS over a 1 GiB upload.
 //! Download: a task pumps the core's `ObjectStream` into a bounded channel; each JS `read()`
 //! takes whatever is ready (up to [`READ_COALESCE`]) in one call, so a 1 GiB object costs
 //! about a thousand JS round trips, not one per socket read.
@@ -90,7 +93,7 @@ impl UploadSink {
     #[napi]
     pub fn try_write(&self, chunk: Buffer) -> bool {
         match self.sender() {
-            Some(tx) => tx.try_send(Ok(Bytes::from_owner(chunk))).is_ok(),
+            Some(tx) => tx.try_send(Ok(Bytes::copy_from_slice(&chunk))).is_ok(),
             None => false,
         }
     }
@@ -103,7 +106,7 @@ impl UploadSink {
                 "write after end of a putStream upload",
             )));
         };
-        if tx.send(Ok(Bytes::from_owner(chunk))).await.is_ok() {
+        if tx.send(Ok(Bytes::copy_from_slice(&chunk))).await.is_ok() {
             return Ok(());
         }
         // The request ended before taking all data: report its own error.

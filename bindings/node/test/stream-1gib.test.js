@@ -31,7 +31,7 @@ function generated(size, hash) {
   let sent = 0;
   let index = 0;
   return new Readable({
-    highWaterMark: 4 * MiB,
+    highWaterMark: CHUNK,
     read() {
       if (sent >= size) return this.push(null);
       const chunk = Buffer.from(block.subarray(0, Math.min(CHUNK, size - sent)));
