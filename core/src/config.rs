@@ -37,6 +37,9 @@ pub struct ClientConfig {
     pub pool_max_idle_per_host: usize,
     /// Sent as `User-Agent`.
     pub user_agent: String,
+    /// HTTP(S) proxy URL for every request; `None` = direct connections (environment
+    /// proxy variables are ignored so that a local server is never proxied by accident).
+    pub proxy: Option<String>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -76,6 +79,7 @@ pub struct ClientConfigBuilder {
     crc_check: Option<bool>,
     pool_max_idle_per_host: Option<usize>,
     user_agent: Option<String>,
+    proxy: Option<String>,
 }
 
 impl ClientConfigBuilder {
@@ -154,6 +158,12 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Send every request through this HTTP(S) proxy (`http://host:port`).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
     pub fn build(self) -> Result<ClientConfig> {
         let region = self
             .region
@@ -213,6 +223,7 @@ impl ClientConfigBuilder {
             user_agent: self
                 .user_agent
                 .unwrap_or_else(|| format!("ossbridge/{}", env!("CARGO_PKG_VERSION"))),
+            proxy: self.proxy,
         })
     }
 }

@@ -20,7 +20,9 @@ use ossbridge_core::{Client, ErrorKind};
 
 const PART: u64 = 100 * 1024;
 
-fn recorder() -> (Progress, Arc<Mutex<Vec<(u64, u64)>>>) {
+type Seen = Arc<Mutex<Vec<(u64, u64)>>>;
+
+fn recorder() -> (Progress, Seen) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s2 = seen.clone();
     (

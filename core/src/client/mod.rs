@@ -143,7 +143,16 @@ impl Client {
     /// Builds a client. Needs no runtime; calls need a tokio runtime (or use
     /// [`blocking::Client`]).
     pub fn new(config: ClientConfig) -> Result<Client> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some(proxy) = &config.proxy {
+            let proxy = reqwest::Proxy::all(proxy).map_err(|e| {
+                Error::invalid_argument(format!("invalid proxy URL {proxy:?}")).with_source(e)
+            })?;
+            builder = builder.proxy(proxy);
+        } else {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .pool_max_idle_per_host(config.pool_max_idle_per_host)
@@ -151,7 +160,6 @@ impl Client {
             .user_agent(config.user_agent.clone())
             .http1_only()
             .tcp_nodelay(true)
-            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| {

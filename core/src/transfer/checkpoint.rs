@@ -1,5 +1,5 @@
-//! Checkpoints of resumable transfers: versioned JSON, written atomically (temporary file
-//! + rename) so a kill never leaves half a checkpoint. An unreadable, foreign or stale
+//! Checkpoints of resumable transfers: versioned JSON, written atomically (a temporary
+//! file, then a rename) so a kill never leaves half a checkpoint. An unreadable, foreign or stale
 //! checkpoint is discarded and the transfer starts over; it never makes a transfer fail.
 
 use std::path::Path;
