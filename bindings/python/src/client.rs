@@ -35,7 +35,11 @@ use crate::reader::ObjectReader;
 use crate::runtime;
 
 /// Runs `future` blocking (GIL released) or returns it as an asyncio awaitable.
-fn run<'py, T, F>(py: Python<'py>, awaitable: bool, future: F) -> PyResult<Bound<'py, PyAny>>
+pub(crate) fn run<'py, T, F>(
+    py: Python<'py>,
+    awaitable: bool,
+    future: F,
+) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
@@ -49,20 +53,20 @@ where
 
 /// The core client of the current runtime (rebuilt after a fork or a runtime shutdown:
 /// pooled connections belong to the runtime that opened them).
-struct ClientCell {
+pub(crate) struct ClientCell {
     config: ClientConfig,
     current: Mutex<Option<(u64, Client)>>,
 }
 
 impl ClientCell {
-    fn new(config: ClientConfig) -> ClientCell {
+    pub(crate) fn new(config: ClientConfig) -> ClientCell {
         ClientCell {
             config,
             current: Mutex::new(None),
         }
     }
 
-    fn get(&self) -> PyResult<Client> {
+    pub(crate) fn get(&self) -> PyResult<Client> {
         let (_, generation) = runtime::current();
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
         match current.as_ref() {
@@ -81,7 +85,8 @@ impl ClientCell {
 }
 
 /// The client settings oss2's Bucket and Service take.
-fn build_config(
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_config(
     auth: &PyAuthBase,
     endpoint: &str,
     region: Option<&str>,

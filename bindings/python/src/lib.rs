@@ -10,6 +10,7 @@ mod auth;
 mod body;
 mod client;
 mod convert;
+mod crypto;
 mod errors;
 mod reader;
 mod runtime;
@@ -35,6 +36,9 @@ fn _ossbridge(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<reader::ObjectReader>()?;
     m.add_class::<client::NativeService>()?;
     m.add_class::<client::NativeBucket>()?;
+    m.add_class::<crypto::RsaKey>()?;
+    m.add_class::<crypto::EncryptedUpload>()?;
+    m.add_class::<crypto::NativeCryptoBucket>()?;
     // Worker threads must be gone before the interpreter finalizes (see runtime.rs).
     m.py()
         .import("atexit")?

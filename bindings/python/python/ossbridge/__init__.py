@@ -7,9 +7,9 @@ results carry typed server-side-encryption attributes.
 
 from __future__ import annotations
 
-from . import credentials, exceptions, models
+from . import credentials, crypto, exceptions, models
 from ._calls import ResumableStore
-from .api import Bucket, Service, resumable_download, resumable_upload
+from .api import Bucket, CryptoBucket, Service, resumable_download, resumable_upload
 from ._ossbridge import (
     Auth,
     AuthBase,
@@ -19,6 +19,7 @@ from ._ossbridge import (
     StsAuth,
     __version__,
 )
+from .crypto import RsaProvider
 from .models import (
     BUCKET_ACL_PRIVATE,
     BUCKET_ACL_PUBLIC_READ,
@@ -34,6 +35,8 @@ from .models import (
 
 __all__ = [
     "Bucket",
+    "CryptoBucket",
+    "RsaProvider",
     "ResumableStore",
     "Service",
     "resumable_download",
@@ -56,6 +59,7 @@ __all__ = [
     "StsAuth",
     "__version__",
     "credentials",
+    "crypto",
     "exceptions",
     "models",
 ]

@@ -361,3 +361,83 @@ def service_native(auth: Any, endpoint: str, connect_timeout: Optional[float], a
 
 def list_buckets_call(native: Any, prefix: str = "", marker: str = "", max_keys: int = 100) -> Call[ListBucketsResult]:
     return Call(native.list_buckets, (), {"prefix": prefix or None, "marker": marker or None, "max_keys": max_keys}, ListBucketsResult)
+
+
+def all_bytes(data: Any) -> bytes:
+    """Client-side encryption encrypts whole objects/parts in memory: data as bytes."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if hasattr(data, "read"):
+        read = data.read()
+        return read.encode("utf-8") if isinstance(read, str) else bytes(read)
+    if isinstance(data, Iterable):
+        return _IterableReader(data).read()
+    raise ClientError(f"data must be bytes, str, a file object or an iterable of bytes, got {type(data).__name__}")
+
+
+def _crypto_context(upload_context: Any) -> Any:
+    native = getattr(upload_context, "content_crypto_material", None)
+    if not isinstance(native, _ossbridge.EncryptedUpload):
+        raise ClientError("upload_context must be the MultipartUploadCryptoContext passed to init_multipart_upload")
+    return native
+
+
+class CryptoBucketCalls(BucketCalls):
+    """oss2's CryptoBucket: objects are encrypted before upload and decrypted after download."""
+
+    def __init__(self, auth: Any, endpoint: str, bucket_name: str, crypto_provider: Any, is_cname: bool = False, session: Any = None, connect_timeout: Optional[float] = None, app_name: str = "", enable_crc: bool = True, proxies: Any = None, region: Optional[str] = None, cloudbox_id: Optional[str] = None, is_path_style: bool = False, is_verify_object_strict: bool = True) -> None:
+        super().__init__(auth, endpoint, bucket_name, is_cname, session, connect_timeout, app_name, enable_crc, proxies, region, cloudbox_id, is_path_style, is_verify_object_strict)
+        key = getattr(crypto_provider, "_key", None)
+        if not isinstance(key, _ossbridge.RsaKey):
+            raise ClientError(f"crypto_provider must be an ossbridge.crypto.RsaProvider, got {type(crypto_provider).__name__}")
+        self.crypto_provider = crypto_provider
+        self.crypto = _ossbridge.NativeCryptoBucket(auth, endpoint, bucket_name, key, region=region, enable_crc=enable_crc, connect_timeout=connect_timeout, app_name=app_name)
+
+    def put_object(self, key: str, data: Any, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None) -> Call[PutObjectResult]:
+        return Call(self.crypto.put_object, (key, all_bytes(data)), {"headers": headers_list(headers)}, PutObjectResult)
+
+    def put_object_from_file(self, key: str, filename: str, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None) -> Call[PutObjectResult]:
+        with open(filename, "rb") as f:
+            return self.put_object(key, f.read(), headers, progress_callback)
+
+    def get_decrypted(self, key: str, byte_range: Any = None, headers: HeadersArg = None, params: Any = None) -> Call[Tuple[Dict[str, Any], bytes]]:
+        _unsupported("headers", headers)
+        _unsupported("params", params)
+        return Call(self.crypto.get_object, (key,), {"byte_range": tuple(byte_range) if byte_range is not None else None}, lambda pair: pair)
+
+    def head_object(self, key: str, headers: HeadersArg = None, params: Any = None) -> Call[HeadObjectResult]:
+        _unsupported("head_object headers", headers)
+        _unsupported("params", params)
+
+        def wrap(resp: Dict[str, Any]) -> HeadObjectResult:
+            result = HeadObjectResult(resp)
+            result.content_length = resp["object_size"]  # the plaintext's, not the stored size
+            return result
+
+        return Call(self.crypto.head_object, (key,), {}, wrap)
+
+    def init_multipart_upload(self, key: str, headers: HeadersArg = None, params: Any = None, upload_context: Any = None) -> Call[InitMultipartUploadResult]:
+        _unsupported("params", params)
+        if upload_context is None or not upload_context.data_size or not upload_context.part_size:
+            raise ClientError("an encrypted multipart upload needs upload_context=MultipartUploadCryptoContext(data_size, part_size)")
+
+        def wrap(native: Any) -> InitMultipartUploadResult:
+            upload_context.content_crypto_material = native
+            return InitMultipartUploadResult({"status": 200, "request_id": "", "headers": [], "upload_id": native.upload_id})
+
+        return Call(self.crypto.init_multipart_upload, (key, upload_context.data_size, upload_context.part_size), {"headers": headers_list(headers)}, wrap)
+
+    def upload_part(self, key: str, upload_id: str, part_number: int, data: Any, progress_callback: Optional[ProgressCallback] = None, headers: HeadersArg = None, upload_context: Any = None) -> Call[PutObjectResult]:
+        native = _crypto_context(upload_context)
+        return Call(self.crypto.upload_part, (native, part_number, all_bytes(data)), {}, PutObjectResult)
+
+    def complete_multipart_upload(self, key: str, upload_id: str, parts: Sequence[PartInfo], headers: HeadersArg = None, upload_context: Any = None) -> Call[PutObjectResult]:
+        native = _crypto_context(upload_context)
+        return Call(self.crypto.complete_multipart_upload, (native, [p.part_number for p in parts]), {}, PutObjectResult)
+
+    def abort_crypto_upload(self, upload_context: Any) -> Call[None]:
+        return Call(self.crypto.abort_multipart_upload, (_crypto_context(upload_context),), {}, lambda _: None)

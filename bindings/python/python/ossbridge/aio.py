@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, AsyncIterator, Dict, Mapping, Optional, Sequence
 
-from ._calls import BucketCalls, ByteRange, HeadersArg, ProgressCallback, ResumableStore, list_buckets_call, service_native
-from .exceptions import NotFound
+from ._calls import BucketCalls, ByteRange, CryptoBucketCalls, _unsupported, HeadersArg, ProgressCallback, ResumableStore, list_buckets_call, service_native
+from .exceptions import ClientError, NotFound
 from .models import (
     AppendObjectResult,
     BatchDeleteObjectsResult,
@@ -23,13 +23,14 @@ from .models import (
     ListBucketsResult,
     ListObjectsV2Result,
     ListPartsResult,
+    MultipartUploadCryptoContext,
     PartInfo,
     PutObjectResult,
     RequestResult,
     ServerSideEncryptionRule,
 )
 
-__all__ = ["AsyncGetObjectResult", "Bucket", "Service", "resumable_download", "resumable_upload"]
+__all__ = ["AsyncGetObjectResult", "Bucket", "CryptoBucket", "Service", "resumable_download", "resumable_upload"]
 
 
 class AsyncGetObjectResult(HeadObjectResult):
@@ -179,3 +180,73 @@ async def resumable_download(bucket: Bucket, key: str, filename: str, multiget_t
     """Downloads an object with ``num_threads`` ranges in flight; an interrupted download
     resumes from its checkpoint in ``store``. The file appears only once its CRC-64 matched."""
     await bucket._calls.download_file(key, filename, store, part_size, progress_callback, num_threads).run_async()
+
+
+class CryptoBucket(Bucket):
+    """``ossbridge.CryptoBucket`` with coroutines (client-side encryption)."""
+
+    def __init__(self, auth: Any, endpoint: str, bucket_name: str, crypto_provider: Any, is_cname: bool = False, session: Any = None, connect_timeout: Optional[float] = None, app_name: str = "", enable_crc: bool = True, proxies: Any = None, region: Optional[str] = None, cloudbox_id: Optional[str] = None, is_path_style: bool = False, is_verify_object_strict: bool = True) -> None:
+        super().__init__(auth, endpoint, bucket_name, is_cname, session, connect_timeout, app_name, enable_crc, proxies, region, cloudbox_id, is_path_style, is_verify_object_strict)
+        self._crypto = CryptoBucketCalls(auth, endpoint, bucket_name, crypto_provider, is_cname, session, connect_timeout, app_name, enable_crc, proxies, region, cloudbox_id, is_path_style, is_verify_object_strict)
+        self.crypto_provider = crypto_provider
+
+    async def put_object(self, key: str, data: Any, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None) -> PutObjectResult:
+        return await self._crypto.put_object(key, data, headers, progress_callback).run_async()
+
+    async def put_object_from_file(self, key: str, filename: str, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None) -> PutObjectResult:
+        return await self._crypto.put_object_from_file(key, filename, headers, progress_callback).run_async()
+
+    async def get_object(self, key: str, byte_range: ByteRange = None, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None, process: Any = None, params: Any = None) -> AsyncGetObjectResult:
+        _unsupported("process", process)
+        fields, data = await self._crypto.get_decrypted(key, byte_range, headers, params).run_async()
+        return AsyncGetObjectResult(dict(fields, content_length=len(data)), _AsyncBytesStream(data))
+
+    async def head_object(self, key: str, headers: HeadersArg = None, params: Any = None) -> HeadObjectResult:
+        return await self._crypto.head_object(key, headers, params).run_async()
+
+    async def init_multipart_upload(self, key: str, headers: HeadersArg = None, params: Any = None, upload_context: Optional[MultipartUploadCryptoContext] = None) -> InitMultipartUploadResult:
+        return await self._crypto.init_multipart_upload(key, headers, params, upload_context).run_async()
+
+    async def upload_part(self, key: str, upload_id: str, part_number: int, data: Any, progress_callback: Optional[ProgressCallback] = None, headers: HeadersArg = None, upload_context: Optional[MultipartUploadCryptoContext] = None) -> PutObjectResult:
+        return await self._crypto.upload_part(key, upload_id, part_number, data, progress_callback, headers, upload_context).run_async()
+
+    async def complete_multipart_upload(self, key: str, upload_id: str, parts: Sequence[PartInfo], headers: HeadersArg = None, upload_context: Optional[MultipartUploadCryptoContext] = None) -> PutObjectResult:
+        return await self._crypto.complete_multipart_upload(key, upload_id, parts, headers, upload_context).run_async()
+
+    async def abort_multipart_upload(self, key: str, upload_id: str, headers: HeadersArg = None, upload_context: Optional[MultipartUploadCryptoContext] = None) -> RequestResult:
+        if upload_context is not None:
+            await self._crypto.abort_crypto_upload(upload_context).run_async()
+            return RequestResult({"status": 204, "request_id": "", "headers": []})
+        return await super().abort_multipart_upload(key, upload_id, headers)
+
+    async def append_object(self, key: str, position: int, data: Any, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None, init_crc: Optional[int] = None) -> AppendObjectResult:
+        raise ClientError("CryptoBucket does not support append_object (as in oss2)")
+
+    async def copy_object(self, source_bucket_name: str, source_key: str, target_key: str, headers: HeadersArg = None, params: Any = None) -> PutObjectResult:
+        raise ClientError("CryptoBucket does not support copy_object: copy with a plain Bucket, the metadata travels with the object")
+
+
+class _AsyncBytesStream:
+    """Decrypted bytes with the native reader's async interface."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pos = 0
+
+    async def read_async(self, amt: Optional[int] = None) -> bytes:
+        end = len(self._data) if amt is None or amt < 0 else self._pos + amt
+        out = self._data[self._pos : end]
+        self._pos += len(out)
+        return out
+
+    def __aiter__(self) -> "_AsyncBytesStream":
+        return self
+
+    async def __anext__(self) -> bytes:
+        chunk = await self.read_async(1 << 20)
+        if not chunk:
+            raise StopAsyncIteration
+        return chunk
+
+    def close(self) -> None:
+        self._pos = len(self._data)

@@ -6,10 +6,11 @@ during uploads, downloads and CRC-64 hashing.
 
 from __future__ import annotations
 
+import io
 from typing import Any, Optional, Sequence
 
-from ._calls import BucketCalls, ByteRange, HeadersArg, ProgressCallback, ResumableStore, list_buckets_call, service_native
-from .exceptions import NotFound
+from ._calls import BucketCalls, ByteRange, CryptoBucketCalls, _unsupported, HeadersArg, ProgressCallback, ResumableStore, list_buckets_call, service_native
+from .exceptions import ClientError, NotFound
 from .models import (
     AppendObjectResult,
     BatchDeleteObjectsResult,
@@ -21,13 +22,14 @@ from .models import (
     ListBucketsResult,
     ListObjectsV2Result,
     ListPartsResult,
+    MultipartUploadCryptoContext,
     PartInfo,
     PutObjectResult,
     RequestResult,
     ServerSideEncryptionRule,
 )
 
-__all__ = ["Bucket", "Service", "resumable_download", "resumable_upload"]
+__all__ = ["Bucket", "CryptoBucket", "Service", "resumable_download", "resumable_upload"]
 
 
 class Service:
@@ -150,3 +152,58 @@ def resumable_download(bucket: Bucket, key: str, filename: str, multiget_thresho
     """Downloads an object with ``num_threads`` ranges in flight; an interrupted download
     resumes from its checkpoint in ``store``. The file appears only once its CRC-64 matched."""
     bucket._calls.download_file(key, filename, store, part_size, progress_callback, num_threads).run()
+
+
+class CryptoBucket(Bucket):
+    """oss2's ``CryptoBucket(auth, endpoint, bucket_name, crypto_provider=RsaProvider(...))``:
+    objects are encrypted on the client before upload and decrypted after download, in the
+    format oss2 and alibabacloud-oss-v2 use. Multipart uploads need a
+    :class:`ossbridge.models.MultipartUploadCryptoContext` (``upload_context=``)."""
+
+    def __init__(self, auth: Any, endpoint: str, bucket_name: str, crypto_provider: Any, is_cname: bool = False, session: Any = None, connect_timeout: Optional[float] = None, app_name: str = "", enable_crc: bool = True, proxies: Any = None, region: Optional[str] = None, cloudbox_id: Optional[str] = None, is_path_style: bool = False, is_verify_object_strict: bool = True) -> None:
+        super().__init__(auth, endpoint, bucket_name, is_cname, session, connect_timeout, app_name, enable_crc, proxies, region, cloudbox_id, is_path_style, is_verify_object_strict)
+        self._crypto = CryptoBucketCalls(auth, endpoint, bucket_name, crypto_provider, is_cname, session, connect_timeout, app_name, enable_crc, proxies, region, cloudbox_id, is_path_style, is_verify_object_strict)
+        self.crypto_provider = crypto_provider
+
+    def put_object(self, key: str, data: Any, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None) -> PutObjectResult:
+        return self._crypto.put_object(key, data, headers, progress_callback).run()
+
+    def put_object_from_file(self, key: str, filename: str, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None) -> PutObjectResult:
+        return self._crypto.put_object_from_file(key, filename, headers, progress_callback).run()
+
+    def get_object(self, key: str, byte_range: ByteRange = None, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None, process: Any = None, params: Any = None) -> GetObjectResult:
+        """The decrypted object (or range: ``(start, end)``, ``(start, None)``, ``(None, last_n)``)."""
+        _unsupported("process", process)
+        fields, data = self._crypto.get_decrypted(key, byte_range, headers, params).run()
+        return GetObjectResult(dict(fields, content_length=len(data)), io.BytesIO(data))
+
+    def get_object_to_file(self, key: str, filename: str, byte_range: ByteRange = None, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None, process: Any = None, params: Any = None) -> GetObjectResult:
+        _unsupported("process", process)
+        fields, data = self._crypto.get_decrypted(key, byte_range, headers, params).run()
+        with open(filename, "wb") as f:
+            f.write(data)
+        return GetObjectResult(dict(fields, content_length=len(data)))
+
+    def head_object(self, key: str, headers: HeadersArg = None, params: Any = None) -> HeadObjectResult:
+        return self._crypto.head_object(key, headers, params).run()
+
+    def init_multipart_upload(self, key: str, headers: HeadersArg = None, params: Any = None, upload_context: Optional[MultipartUploadCryptoContext] = None) -> InitMultipartUploadResult:
+        return self._crypto.init_multipart_upload(key, headers, params, upload_context).run()
+
+    def upload_part(self, key: str, upload_id: str, part_number: int, data: Any, progress_callback: Optional[ProgressCallback] = None, headers: HeadersArg = None, upload_context: Optional[MultipartUploadCryptoContext] = None) -> PutObjectResult:
+        return self._crypto.upload_part(key, upload_id, part_number, data, progress_callback, headers, upload_context).run()
+
+    def complete_multipart_upload(self, key: str, upload_id: str, parts: Sequence[PartInfo], headers: HeadersArg = None, upload_context: Optional[MultipartUploadCryptoContext] = None) -> PutObjectResult:
+        return self._crypto.complete_multipart_upload(key, upload_id, parts, headers, upload_context).run()
+
+    def abort_multipart_upload(self, key: str, upload_id: str, headers: HeadersArg = None, upload_context: Optional[MultipartUploadCryptoContext] = None) -> RequestResult:
+        if upload_context is not None:
+            self._crypto.abort_crypto_upload(upload_context).run()
+            return RequestResult({"status": 204, "request_id": "", "headers": []})
+        return super().abort_multipart_upload(key, upload_id, headers)
+
+    def append_object(self, key: str, position: int, data: Any, headers: HeadersArg = None, progress_callback: Optional[ProgressCallback] = None, init_crc: Optional[int] = None) -> AppendObjectResult:
+        raise ClientError("CryptoBucket does not support append_object (as in oss2)")
+
+    def copy_object(self, source_bucket_name: str, source_key: str, target_key: str, headers: HeadersArg = None, params: Any = None) -> PutObjectResult:
+        raise ClientError("CryptoBucket does not support copy_object: copy with a plain Bucket, the metadata travels with the object")

@@ -327,3 +327,15 @@ class ListBucketsResult(RequestResult):
             SimplifiedBucketInfo(b["name"], b["location"], iso8601_to_unixtime(b["creation_date"]), b["extranet_endpoint"], b["intranet_endpoint"], b["storage_class"], b["region"])
             for b in resp["buckets"]
         ]
+
+
+class MultipartUploadCryptoContext:
+    """What an encrypted multipart upload needs across calls (oss2's name): the plaintext
+    ``data_size`` and ``part_size`` (a multiple of 16) given to ``init_multipart_upload``,
+    which stores the upload's data key here for ``upload_part`` and ``complete``."""
+
+    def __init__(self, data_size: Optional[int] = None, part_size: Optional[int] = None, content_crypto_material: Any = None) -> None:
+        self.data_size = data_size
+        self.part_size = part_size
+        #: The native upload (data key and uploaded parts), set by init_multipart_upload.
+        self.content_crypto_material = content_crypto_material
