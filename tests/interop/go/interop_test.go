@@ -96,7 +96,7 @@ expiration = "2099-01-01T00:00:00Z"
 	configPath := filepath.Join(base, "server.toml")
 	must(os.WriteFile(configPath, []byte(config), 0o600))
 
-	out, err := exec.Command(binary(), "kms", "create-key", "--data-dir", dataDir, "--alias", "go-named").Output()
+	out, err := exec.Command(binary(), "kms", "create-key", "--data-dir", dataDir, "--alias", "alias/go-named").Output()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ossbridge kms create-key failed: %v\n", err)
 		return 1

@@ -37,7 +37,7 @@ class Env:
 def start_server(base: pathlib.Path, principals: Principals, with_named_key: bool = True):
     data_dir = base / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    named = create_key(data_dir, alias="interop-named") if with_named_key else ""
+    named = create_key(data_dir, alias="alias/interop-named") if with_named_key else ""
     config = base / "server.toml"
     config.write_text(config_toml(principals, named or None))
     server = ServerProcess(data_dir, config, base / "server.log").start()

@@ -32,6 +32,7 @@ class Principals:
     sts: Credentials
     # May only GetObject, and kms:Decrypt only with the named CMK.
     scoped: Credentials
+    sts_expired: Credentials
 
 
 def make_principals() -> Principals:
@@ -42,6 +43,9 @@ def make_principals() -> Principals:
             "STS.interop" + secrets.token_hex(6), secrets.token_urlsafe(24), "token-" + secrets.token_urlsafe(32)
         ),
         scoped=Credentials("LTAIscoped" + secrets.token_hex(6), secrets.token_urlsafe(24)),
+        sts_expired=Credentials(
+            "STS.expired" + secrets.token_hex(6), secrets.token_urlsafe(24), "token-" + secrets.token_urlsafe(32)
+        ),
     )
 
 
@@ -75,6 +79,13 @@ access_key_id = "{p.sts.access_key_id}"
 access_key_secret = "{p.sts.access_key_secret}"
 security_token = "{p.sts.security_token}"
 expiration = "2099-01-01T00:00:00Z"
+
+[[sts]]
+user = "admin"
+access_key_id = "{p.sts_expired.access_key_id}"
+access_key_secret = "{p.sts_expired.access_key_secret}"
+security_token = "{p.sts_expired.security_token}"
+expiration = "2020-01-01T00:00:00Z"
 {scoped}"""
 
 

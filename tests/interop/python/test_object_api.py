@@ -206,3 +206,25 @@ def test_1gib_upload_and_download_keep_server_memory_bounded(env, admin_bucket):
     peak = env.server.peak_rss_kib()
     assert peak is not None and peak < 100 * 1024, f"server peak RSS {peak / 1024:.1f} MiB after 1 GiB each way"
     env.adapter("oss2-v1").delete_object(admin_bucket, "1gib")
+
+
+def test_complete_all_parts(oss2_bucket):
+    upload_id = oss2_bucket.init_multipart_upload("all", headers={SSE: "AES256"}).upload_id
+    chunks = [payload(100 * KiB_, n) for n in range(2)] + [b"tail"]
+    for n, c in enumerate(chunks, start=1):
+        oss2_bucket.upload_part("all", upload_id, n, c)
+    oss2_bucket.complete_multipart_upload("all", upload_id, None, headers={"x-oss-complete-all": "yes"})
+    assert oss2_bucket.get_object("all").read() == b"".join(chunks)
+
+
+def test_object_acl_overrides_private_bucket_for_anonymous_reads(env, oss2_bucket):
+    from raw_http import fetch_url
+
+    oss2_bucket.put_object("public", b"open", headers={"x-oss-object-acl": "public-read", SSE: "SM4"})
+    oss2_bucket.put_object("private", b"closed")
+    base = f"{env.endpoint}/{oss2_bucket.bucket_name}"
+    assert fetch_url(f"{base}/public")[::2] == (200, b"open")
+    assert fetch_url(f"{base}/private")[0] == 403
+
+
+KiB_ = 1024

@@ -167,4 +167,7 @@ def test_sts_credentials(env, adapter_name):
     bad = env.adapter(adapter_name, Credentials(env.principals.sts.access_key_id,
                                                 env.principals.sts.access_key_secret, "wrong-token"))
     err = bad.failure(lambda: bad.get_object(name, "k"))
-    assert err.status == 403, err
+    assert (err.status, err.code) == (403, "InvalidSecurityToken"), err
+    expired = env.adapter(adapter_name, env.principals.sts_expired)
+    err = expired.failure(lambda: expired.get_object(name, "k"))
+    assert (err.status, err.code) == (403, "SecurityTokenExpired"), err

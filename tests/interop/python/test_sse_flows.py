@@ -221,3 +221,22 @@ def test_empty_object_with_sse(env, sdk, bucket, case_id, headers, expected):
     assert (status, got) == (200, b"")
     assert_sse(h, expected, env.named_cmk, where="GetObject of an empty object")
     assert h.get("x-oss-hash-crc64ecma") == "0"
+
+
+def test_unknown_cmk_at_upload_is_refused(env, sdk, bucket):
+    err = sdk.failure(lambda: sdk.put_object(bucket, "k", b"x", sse={SSE: "KMS", SSE_KEY_ID: "no-such-cmk"}))
+    assert (err.status, err.code) == (400, "InvalidArgument"), err
+    assert sdk.failure(lambda: sdk.head_object(bucket, "k")).status == 404
+
+
+def test_append_with_a_specified_cmk_is_refused(env, sdk, bucket):
+    """OSS: appendable objects cannot be encrypted with a specified CMK id."""
+    err = sdk.failure(lambda: sdk.append_object(bucket, "log", 0, b"x", sse={SSE: "KMS", SSE_KEY_ID: env.named_cmk}))
+    assert (err.status, err.code) == (400, "InvalidArgument"), err
+
+
+def test_kms_key_id_by_alias(env, sdk, bucket):
+    h = sdk.put_object(bucket, "by-alias", b"alias", sse={SSE: "KMS", SSE_KEY_ID: "alias/interop-named"})
+    assert sse_of(h)[0] == "KMS"
+    assert sse_of(sdk.head_object(bucket, "by-alias"))[1] in (env.named_cmk, "alias/interop-named")
+    assert sdk.get_object(bucket, "by-alias")[0] == b"alias"

@@ -55,7 +55,7 @@ async function startServer() {
   const p = principals();
   const configPath = path.join(base, 'server.toml');
   fs.writeFileSync(configPath, configToml(p));
-  const out = execFileSync(BINARY, ['kms', 'create-key', '--data-dir', dataDir, '--alias', 'node-named'], {
+  const out = execFileSync(BINARY, ['kms', 'create-key', '--data-dir', dataDir, '--alias', 'alias/node-named'], {
     encoding: 'utf8',
   });
   const namedCmk = out.trim().split(/\s+/).pop();
