@@ -5,10 +5,14 @@
  * OSSBRIDGE_TEST_ACCESS_KEY_SECRET, OSSBRIDGE_TEST_TMPDIR, OSSBRIDGE_TEST_KMS_KEY_ID (a CMK created
  * in the server's local KMS with `ossbridge kms create-key`); the server runs with
  * OSSBRIDGE_SERVER_DEBUG_CORRUPT_SUFFIX=.corrupt (GETs of such keys come back with a flipped byte). */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +28,8 @@
 static const char *endpoint, *key_id, *key_secret, *tmpdir, *kms_key_id;
 static char bucket[64];
 static ossbridge_client *client;
+static const char *self_path;
+extern char **environ;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -694,6 +700,73 @@ static void test_upload_file_multipart_with_sse(void) {
   ossbridge_error_free(err);
 }
 
+/* Child mode (`test_ossbridge --upload-child BUCKET KEY FILE CHECKPOINT`): one part at a time, so
+ * the parent can kill it part-way. */
+static int upload_child(char **argv) {
+  ossbridge_client *c = new_client(endpoint, key_id, key_secret, OSSBRIDGE_SIGNATURE_VERSION_V4);
+  ossbridge_upload_options options = {0};
+  options.sse.server_side_encryption = "AES256";
+  options.part_size = 100 * 1024;
+  options.parallel = 1;
+  options.checkpoint_file = argv[5];
+  ossbridge_status st = ossbridge_client_upload_file(c, argv[2], argv[3], argv[4], &options, NULL, NULL);
+  ossbridge_client_free(c);
+  return (int)st;
+}
+
+static void test_upload_file_resumes_after_the_uploader_is_killed(void) {
+  size_t len = 16 * 1024 * 1024;
+  unsigned char *data = pattern(len, 13);
+  const char *src = path_in_tmp("resume.bin"), *checkpoint = path_in_tmp("resume.checkpoint");
+  CHECK(write_file(src, data, len) == 0);
+  char *child_argv[] = {(char *)self_path, "--upload-child", bucket, "big/resume.bin", (char *)src,
+                        (char *)checkpoint, NULL};
+  pid_t child;
+  CHECK(posix_spawn(&child, self_path, NULL, NULL, child_argv, environ) == 0);
+  /* Kill the uploader as soon as its checkpoint records a finished part (the checkpoint is the
+   * core's JSON; "part_number" appears with the first recorded part). */
+  struct stat st;
+  struct timespec pause = {0, 500 * 1000};
+  for (int i = 0; i < 20000; i++) {
+    size_t n = 0;
+    unsigned char *text = read_file(checkpoint, &n);
+    int has_part = text && n > 0 && memmem(text, n, "part_number", 11) != NULL;
+    free(text);
+    if (has_part) break;
+    nanosleep(&pause, NULL);
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  CHECK(WIFSIGNALED(status)); /* killed part-way, not finished */
+  CHECK(stat(checkpoint, &st) == 0);
+
+  ossbridge_upload_options options = {0};
+  options.sse.server_side_encryption = "AES256";
+  options.part_size = 100 * 1024;
+  options.parallel = 4;
+  options.checkpoint_file = checkpoint;
+  ossbridge_upload_result *result = NULL;
+  ossbridge_object_result *get = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_upload_file(client, bucket, "big/resume.bin", src, &options, &result, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (err) fprintf(stderr, "    resume: %s\n", err->message);
+  if (result) {
+    CHECK(result->part_count == 164);
+    CHECK(result->parts_uploaded > 0 && result->parts_uploaded < result->part_count);
+    printf("    (resumed: %u of %u parts sent after the kill)\n", result->parts_uploaded, result->part_count);
+    CHECK_STR(result->server_side_encryption, "AES256");
+  }
+  CHECK(stat(checkpoint, &st) != 0);
+  CHECK(ossbridge_client_get_object(client, bucket, "big/resume.bin", &get, &err) == OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->data_len == len && memcmp(get->data, data, len) == 0);
+  ossbridge_object_result_free(get);
+  ossbridge_upload_result_free(result);
+  ossbridge_error_free(err);
+  free(data);
+}
+
 /* ---- presigned URLs ---------------------------------------------------------------------- */
 
 static void test_presigned_get_url_works_without_credentials(void) {
@@ -820,7 +893,7 @@ static void test_delete_non_empty_bucket_is_409_then_empty_and_delete(void) {
   check_service_error(err, 409, "BucketNotEmpty");
   ossbridge_error_free(err);
   const char *keys[] = {"dir/kms.txt", "kms-sm4.bin", "raw.json", "file.bin", "plain.txt", "replaced.txt",
-                        "big/multipart.bin", "big/small.bin", "shared.txt"};
+                        "big/multipart.bin", "big/small.bin", "big/resume.bin", "shared.txt"};
   for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
     CHECK(ossbridge_client_delete_object(client, bucket, keys[i], NULL) == OSSBRIDGE_STATUS_OK);
   CHECK(ossbridge_client_delete_bucket(client, bucket, &err) == OSSBRIDGE_STATUS_OK);
@@ -828,7 +901,8 @@ static void test_delete_non_empty_bucket_is_409_then_empty_and_delete(void) {
   ossbridge_error_free(err);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  self_path = argv[0];
   endpoint = getenv("OSSBRIDGE_TEST_ENDPOINT");
   key_id = getenv("OSSBRIDGE_TEST_ACCESS_KEY_ID");
   key_secret = getenv("OSSBRIDGE_TEST_ACCESS_KEY_SECRET");
@@ -838,6 +912,7 @@ int main(void) {
     fprintf(stderr, "set OSSBRIDGE_TEST_ENDPOINT, _ACCESS_KEY_ID, _ACCESS_KEY_SECRET, _TMPDIR and _KMS_KEY_ID (tests/c/run.sh does)\n");
     return 2;
   }
+  if (argc == 6 && strcmp(argv[1], "--upload-child") == 0) return upload_child(argv);
   snprintf(bucket, sizeof bucket, "c-test-%ld", (long)getpid());
   client = new_client(endpoint, key_id, key_secret, OSSBRIDGE_SIGNATURE_VERSION_V4);
   if (!client) return 2;
@@ -865,6 +940,7 @@ int main(void) {
   RUN(test_delete_object_then_head_is_404);
   RUN(test_corrupted_download_is_a_crc_mismatch);
   RUN(test_upload_file_multipart_with_sse);
+  RUN(test_upload_file_resumes_after_the_uploader_is_killed);
   RUN(test_presigned_get_url_works_without_credentials);
   RUN(test_v1_signature_client_works);
   RUN(test_wrong_secret_is_403_signature_does_not_match);
