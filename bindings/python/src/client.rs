@@ -18,7 +18,7 @@ use ossbridge_core::model::{
     GetObjectOptions, InitiateMultipartUploadOptions, ListBucketsOptions, ListObjectsV2Options,
     PresignOptions, PutBucketOptions, PutObjectOptions, ServerSideEncryptionRule,
 };
-use ossbridge_core::model::{AppendObjectOptions, MetadataDirective};
+use ossbridge_core::model::{AppendObjectOptions, HeadObjectOptions};
 use ossbridge_core::sse::AppendEncryption;
 use ossbridge_core::transfer::{
     DownloadFileOptions, UploadFileOptions, DEFAULT_PARALLEL, DEFAULT_PART_SIZE,
@@ -452,22 +452,28 @@ impl NativeBucket {
         })
     }
 
-    #[pyo3(signature = (key, awaitable = false))]
+    #[pyo3(signature = (key, headers = Vec::new(), awaitable = false))]
     fn head_object<'py>(
         &self,
         py: Python<'py>,
         key: String,
+        headers: RawHeaders,
         awaitable: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (client, bucket) = (self.client.get()?, self.bucket.clone());
+        let options = HeadObjectOptions {
+            extra_headers: headers,
+        };
         run(py, awaitable, async move {
-            let r = client.head_object(&bucket, &key).await.py()?;
+            let r = client
+                .head_object_with_options(&bucket, &key, &options)
+                .await
+                .py()?;
             Ok(Fields::object(&r.meta, &r.info))
         })
     }
 
-    #[pyo3(signature = (source_bucket_name, source_key, target_key, headers = Vec::new(), replace_metadata = false, awaitable = false))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (source_bucket_name, source_key, target_key, headers = Vec::new(), awaitable = false))]
     fn copy_object<'py>(
         &self,
         py: Python<'py>,
@@ -475,21 +481,10 @@ impl NativeBucket {
         source_key: String,
         target_key: String,
         headers: RawHeaders,
-        replace_metadata: bool,
         awaitable: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (client, bucket) = (self.client.get()?, self.bucket.clone());
-        let (sse, attributes) = object_options(&headers)?;
-        let metadata_directive = if replace_metadata {
-            MetadataDirective::Replace
-        } else {
-            MetadataDirective::Copy
-        };
-        let options = CopyObjectOptions {
-            sse,
-            metadata_directive,
-            attributes,
-        };
+        let options = CopyObjectOptions::from_raw_headers(&headers).py()?;
         run(py, awaitable, async move {
             let r = client
                 .copy_object(

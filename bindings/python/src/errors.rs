@@ -3,6 +3,7 @@
 //! The exception classes are plain Python (so users can subclass and construct them as in
 //! oss2); this module only hands the core error's fields to the factory functions there.
 
+use ossbridge_core::model::{ObjectInfo, ResponseMeta};
 use ossbridge_core::{Error, ErrorKind};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -47,6 +48,9 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
                     details.set_item(name, value)?;
                 }
             }
+            // Where an append must continue (PositionNotEqualToLength), as the core reads it.
+            let meta = ResponseMeta::from_service_error(service);
+            let next_append_position = ObjectInfo::from_meta(&meta).next_append_position;
             module.call_method1(
                 "_server_error",
                 (
@@ -56,6 +60,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
                     details,
                     &service.request_id,
                     &service.ec,
+                    next_append_position,
                 ),
             )?
         }

@@ -168,6 +168,12 @@ def test_copy_onto_itself_encrypts_and_sse_is_not_inherited(mode: Mode, auth, en
         assert head.server_side_encryption == "KMS" and head.content_type == "text/x-doc"
         await m(bucket.copy_object, bucket_name, "doc", "copy")
         assert (await m(bucket.head_object, "copy")).server_side_encryption is None
+        # oss2 users replace metadata with a raw directive header.
+        await m(bucket.copy_object, bucket_name, "doc", "retyped", headers={"x-oss-metadata-directive": "REPLACE", "Content-Type": "text/plain", "x-oss-meta-tag": "v2"})
+        head = await m(bucket.head_object, "retyped")
+        assert head.content_type == "text/plain" and head.metadata == {"tag": "v2"}
+        with pytest.raises(exceptions.PreconditionFailed):
+            await m(bucket.head_object, "retyped", headers={"If-Match": '"not-the-etag"'})
         assert await m.read(await m(bucket.get_object, "copy")) == b"existing data"
 
     mode.run(scenario)
@@ -185,7 +191,7 @@ def test_append_with_sse_keeps_the_first_appends_encryption(mode: Mode, auth, en
         assert await m.read(await m(bucket.get_object, "log")) == b"first,second"
         with pytest.raises(exceptions.PositionNotEqualToLength) as err:
             await m(bucket.append_object, "log", 3, b"x")
-        assert err.value.status == 409
+        assert err.value.status == 409 and err.value.next_position == 12
 
     mode.run(scenario)
 

@@ -244,9 +244,8 @@ class BucketCalls:
         )
 
     def head_object(self, key: str, headers: HeadersArg = None, params: Any = None) -> Call[HeadObjectResult]:
-        _unsupported("head_object headers", headers)
         _unsupported("params", params)
-        return Call(self.native.head_object, (key,), {}, HeadObjectResult)
+        return Call(self.native.head_object, (key,), {"headers": headers_list(headers)}, HeadObjectResult)
 
     def copy_object(self, source_bucket_name: str, source_key: str, target_key: str, headers: HeadersArg = None, params: Any = None) -> Call[PutObjectResult]:
         _unsupported("params", params)

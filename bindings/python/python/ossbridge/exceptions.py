@@ -219,8 +219,8 @@ class PositionNotEqualToLength(Conflict):
 
     def __init__(self, status: int, headers: _HeadersIn, body: Union[bytes, str], details: Optional[Mapping[str, Any]]) -> None:
         super().__init__(status, headers, body, details)
-        #: Where the next append must start (the object's current length).
-        self.next_position: Optional[int] = _next_append_position(self.headers, self.details)
+        #: Where the next append must start (the object's current length), when OSS said.
+        self.next_position: Optional[int] = None
 
 
 class ObjectNotAppendable(Conflict):
@@ -268,13 +268,6 @@ class InvalidRange(ServerError):
     code = "InvalidRange"
 
 
-def _next_append_position(headers: CaseInsensitiveDict, details: Mapping[str, Any]) -> Optional[int]:
-    from . import _ossbridge
-
-    parse = getattr(_ossbridge, "_next_append_position", None)
-    return parse(list(headers.items())) if parse is not None else None
-
-
 _OSS_ERROR_TO_EXCEPTION: Dict[Tuple[int, str], Type[ServerError]] = {}
 
 
@@ -291,7 +284,7 @@ for _klass in _walk_subclasses(ServerError):
         _OSS_ERROR_TO_EXCEPTION[(_status, _code)] = _klass
 
 
-def _server_error(status: int, headers: Iterable[Tuple[str, str]], body: bytes, details: Dict[str, str], request_id: str, ec: str) -> ServerError:
+def _server_error(status: int, headers: Iterable[Tuple[str, str]], body: bytes, details: Dict[str, str], request_id: str, ec: str, next_append_position: Optional[int] = None) -> ServerError:
     """Called by the native module for every error response."""
     code = details.get("Code", "")
     klass = _OSS_ERROR_TO_EXCEPTION.get((status, code))
@@ -301,6 +294,8 @@ def _server_error(status: int, headers: Iterable[Tuple[str, str]], body: bytes, 
     err = klass(status, list(headers), body, details)
     err.request_id = request_id or err.request_id
     err.ec = ec or err.ec
+    if isinstance(err, PositionNotEqualToLength):
+        err.next_position = next_append_position
     return err
 
 
