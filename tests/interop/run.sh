@@ -3,6 +3,9 @@
 # ali-oss, the Go v2 SDK). Each language part starts its own server on a free port.
 # Usage: tests/interop/run.sh [python|node|go|venv ...]   (default: python node go;
 # `venv` only creates .venv-interop, for bench/run.sh)
+# Env: OSSBRIDGE_BIN (server binary, default target/release/ossbridge); for the Go part,
+# OSSBRIDGE_INTEROP_KEEP=1 keeps the server's temp dir and log, OSSBRIDGE_INTEROP_DEBUG=1 turns on
+# the SDK's request log. Run one Python test: cd tests/interop/python && ../../../.venv-interop/bin/python -m pytest -k NAME
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
