@@ -449,8 +449,8 @@ declare class OSS {
   get(name: string, file?: string | Writable | null, options?: OSS.GetOptions): Promise<OSS.GetResult>;
   get(name: string, options?: OSS.GetOptions): Promise<OSS.GetResult>;
   getStream(name: string, options?: OSS.GetOptions): Promise<OSS.GetStreamResult>;
-  head(name: string): Promise<OSS.HeadResult>;
-  getObjectMeta(name: string): Promise<OSS.HeadResult>;
+  head(name: string, options?: OSS.GetOptions): Promise<OSS.HeadResult>;
+  getObjectMeta(name: string, options?: OSS.GetOptions): Promise<OSS.HeadResult>;
   copy(name: string, sourceName: string, options?: OSS.WriteOptions): Promise<OSS.CopyResult>;
   copy(name: string, sourceName: string, bucketName?: string, options?: OSS.WriteOptions): Promise<OSS.CopyResult>;
   delete(name: string): Promise<{ res: OSS.ResponseInfo }>;

@@ -43,7 +43,7 @@ export declare class NativeClient {
   get(bucket: string | undefined | null, name: string, path?: string | undefined | null, options?: GetOptions | undefined | null): Promise<GetResult>
   /** GetObject as a stream JS reads chunk by chunk (getStream). */
   getStream(bucket: string | undefined | null, name: string, options?: GetOptions | undefined | null): Promise<DownloadStream>
-  head(bucket: string | undefined | null, name: string): Promise<any>
+  head(bucket: string | undefined | null, name: string, headers?: Record<string, string> | undefined | null): Promise<any>
   copy(bucket: string | undefined | null, name: string, sourceBucket: string | undefined | null, sourceName: string, options?: WriteOptions | undefined | null): Promise<any>
   delete(bucket: string | undefined | null, name: string): Promise<any>
   deleteMulti(bucket: string | undefined | null, names: Array<string>, quiet?: boolean | undefined | null): Promise<any>

@@ -285,13 +285,14 @@ class OSS {
     return { stream: new ObjectReadable(download), ...result };
   }
 
-  head(name) {
-    return call(() => this._native.head(null, name));
+  /** HeadObject; options.headers for conditions (If-Modified-Since, If-Match...). */
+  head(name, options = {}) {
+    return call(() => this._native.head(null, name, stringMap(options.headers, 'options.headers')));
   }
 
-  /** ali-oss's getObjectMeta: head without the body-less quirks; same result here. */
-  getObjectMeta(name) {
-    return this.head(name);
+  /** ali-oss's getObjectMeta (GetObjectMeta there); a HEAD here, with the same fields. */
+  getObjectMeta(name, options = {}) {
+    return this.head(name, options);
   }
 
   /** copy(name, sourceName, [bucketName], [options]); sourceName may be "/bucket/key". */

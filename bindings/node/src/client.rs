@@ -14,9 +14,9 @@ use napi::Status;
 use napi_derive::napi;
 use ossbridge_core::model::{
     AppendObjectOptions, ByteRange, CompleteMultipartUploadOptions, CompletedPart,
-    CopyObjectOptions, GetObjectOptions, InitiateMultipartUploadOptions, ListBucketsOptions,
-    ListObjectsV2Options, MetadataDirective, ObjectAttributes, PresignOptions, PutBucketOptions,
-    PutObjectOptions, ResponseMeta, ServerSideEncryptionRule,
+    CopyObjectOptions, GetObjectOptions, HeadObjectOptions, InitiateMultipartUploadOptions,
+    ListBucketsOptions, ListObjectsV2Options, MetadataDirective, ObjectAttributes, PresignOptions,
+    PutBucketOptions, PutObjectOptions, ResponseMeta, ServerSideEncryptionRule,
 };
 use ossbridge_core::sse::{AppendEncryption, ServerSideEncryption};
 use ossbridge_core::transfer::{CheckpointCallback, UploadCheckpoint, UploadFileOptions};
@@ -504,10 +504,22 @@ impl NativeClient {
     }
 
     #[napi]
-    pub async fn head(&self, bucket: Option<String>, name: String) -> napi::Result<Value> {
+    pub async fn head(
+        &self,
+        bucket: Option<String>,
+        name: String,
+        headers: Option<HashMap<String, String>>,
+    ) -> napi::Result<Value> {
         let t = Timer::start();
         let bucket = self.bucket(bucket)?;
-        let r = self.client.head_object(&bucket, &name).await.into_napi()?;
+        let opts = HeadObjectOptions {
+            extra_headers: pairs(headers),
+        };
+        let r = self
+            .client
+            .head_object_with_options(&bucket, &name, &opts)
+            .await
+            .into_napi()?;
         let mut out = json!({
             "meta": user_meta(&r.meta),
             "status": r.meta.status,
@@ -532,19 +544,16 @@ impl NativeClient {
         let source_bucket = source_bucket
             .filter(|b| !b.is_empty())
             .unwrap_or_else(|| bucket.clone());
-        let (sse, attributes) = write_options(options).into_napi()?;
+        let options = options.unwrap_or_default();
+        let mut opts = CopyObjectOptions::from_raw_headers(&pairs(options.headers)).into_napi()?;
+        if let Some(mime) = options.mime.filter(|m| !m.is_empty()) {
+            opts.attributes.content_type.get_or_insert(mime);
+        }
+        opts.attributes.metadata.extend(pairs(options.meta));
         // As ali-oss: new metadata or content type means REPLACE; otherwise the source's is kept.
-        let metadata_directive =
-            if attributes.content_type.is_some() || !attributes.metadata.is_empty() {
-                MetadataDirective::Replace
-            } else {
-                MetadataDirective::Copy
-            };
-        let opts = CopyObjectOptions {
-            sse,
-            metadata_directive,
-            attributes,
-        };
+        if opts.attributes.content_type.is_some() || !opts.attributes.metadata.is_empty() {
+            opts.metadata_directive = MetadataDirective::Replace;
+        }
         let r = self
             .client
             .copy_object(&source_bucket, &source_name, &bucket, &name, &opts)

@@ -183,7 +183,17 @@ test('copy onto itself encrypts; the source encryption is not inherited; meta me
   assert.equal(replaced.res.headers['content-type'], 'text/csv');
   assert.equal(replaced.serverSideEncryption, 'SM4');
 
+  // An explicit REPLACE without new metadata clears it.
+  await c.copy('copy-cleared', 'obj', { headers: { 'x-oss-metadata-directive': 'REPLACE' } });
+  assert.equal((await c.head('copy-cleared')).meta, null);
+
   await assert.rejects(c.copy('x', 'missing-source'), { name: 'NoSuchKeyError', status: 404 });
+  await assert.rejects(c.copy('x', 'obj', { headers: { 'x-oss-metadata-directive': 'MOVE' } }), { name: 'ArgumentError' });
+
+  // Conditional HEAD: a failed If-Match is ali-oss's PreconditionFailedError.
+  const etag = (await c.head('obj')).res.headers.etag;
+  assert.equal((await c.head('obj', { headers: { 'If-Match': etag } })).status, 200);
+  await assert.rejects(c.head('obj', { headers: { 'If-Match': '"0000"' } }), { name: 'PreconditionFailedError', status: 412 });
 });
 
 test('append with SSE keeps the first append encryption', async () => {
