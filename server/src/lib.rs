@@ -145,18 +145,16 @@ pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> 
     let mut body = Some(body);
     let mut response = match dispatch(&state, parts, &mut body, &request_id).await {
         Ok(resp) => resp,
-        Err(err) => {
-            let mut resp = response::error(&err, &request_id, is_head);
-            // An error before the body was read: drain it so the client, still sending,
-            // gets the response and the connection stays usable. Past the cap, close.
-            if let Some(unread) = body.take() {
-                if expects_continue || too_big_to_drain || !drain(unread, MAX_DRAIN).await {
-                    response::set(resp.headers_mut(), "connection", "close");
-                }
-            }
-            resp
-        }
+        Err(err) => response::error(&err, &request_id, is_head),
     };
+    // A body the handler never read (an early error, or an operation without a body sent
+    // chunked): drain it so the client, possibly still sending, gets the response and the
+    // connection stays usable. Past the cap, or before a 100-continue, answer and close.
+    if let Some(unread) = body.take() {
+        if expects_continue || too_big_to_drain || !drain(unread, MAX_DRAIN).await {
+            response::set(response.headers_mut(), "connection", "close");
+        }
+    }
     response::add_common_headers(response.headers_mut(), &request_id);
     response
 }

@@ -377,6 +377,27 @@ async fn bad_input_and_unimplemented_operations() {
         assert!(reply.starts_with("HTTP/1.1 400"), "{reply}");
         assert!(reply.contains("<Code>EntityTooLarge</Code>"), "{reply}");
     }
+    // An empty chunked body on a body-less operation, its terminator sent late: the
+    // connection stays usable for the next request (GoV2 does this).
+    {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        let head = format!("POST /bad/chunked?uploads HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\n\r\n");
+        stream.write_all(head.as_bytes()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        stream.write_all(b"0\r\n\r\n").unwrap();
+        let first = read_response(&mut stream);
+        assert!(
+            first.starts_with("HTTP/1.1 200")
+                && !first.to_lowercase().contains("connection: close"),
+            "{first}"
+        );
+        stream
+            .write_all(format!("GET /bad/chunked HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+            .unwrap();
+        let second = read_response(&mut stream);
+        assert!(second.starts_with("HTTP/1.1 404"), "{second}");
+    }
     let list = c.send(Req::new("GET", Some("bad"), None), Vec::new()).await;
     assert!(
         list.text()
@@ -522,4 +543,35 @@ async fn client_side_encryption_multipart_checks() {
         )
         .await;
     r.expect_error(400, "InvalidEncryptionRequest");
+}
+
+/// Reads one HTTP/1.1 response with a Content-Length body.
+fn read_response(stream: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        assert_eq!(
+            stream.read(&mut byte).unwrap(),
+            1,
+            "connection closed: {}",
+            String::from_utf8_lossy(&buf)
+        );
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).to_string();
+    let len: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).unwrap();
+    head + &String::from_utf8_lossy(&body)
 }
