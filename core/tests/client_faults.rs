@@ -383,3 +383,57 @@ async fn transfers_survive_resets_and_503s_on_many_parts() {
     assert_eq!(d.crc64, r.crc64);
     assert!(std::fs::read(&dest).unwrap() == bytes);
 }
+
+#[tokio::test]
+async fn a_retried_append_whose_first_attempt_landed_is_recognised() {
+    let s = setup(|_| {}).await;
+    let first = data(20_000, 7);
+    let second = data(30_000, 8);
+    // The server applies the append, the answer is lost, the retry meets
+    // PositionNotEqualToLength; the client proves by length and CRC-64 that it was its own.
+    s.proxy
+        .add("?append&position=0", Fault::ForwardThenReset, 1);
+    let r1 = s
+        .client
+        .append_object(
+            &s.bucket,
+            "log",
+            0,
+            first.clone(),
+            &AppendObjectOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r1.next_position, first.len() as u64);
+    assert_eq!(s.proxy.count("?append&position=0"), 2);
+    s.proxy
+        .add("?append&position=20000", Fault::ForwardThenReset, 1);
+    let opts = AppendObjectOptions {
+        init_crc64: r1.meta.crc64,
+        ..Default::default()
+    };
+    let r2 = s
+        .client
+        .append_object(&s.bucket, "log", r1.next_position, second.clone(), &opts)
+        .await
+        .unwrap();
+    assert_eq!(r2.next_position, 50_000);
+    let got = s
+        .client
+        .get_object(&s.bucket, "log", &GetObjectOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        got.data[..] == [first, second.clone()].concat()[..],
+        "appended exactly once"
+    );
+
+    // Other data of the same length at that position is not mistaken for ours.
+    let other = data(30_000, 10);
+    let err = s
+        .client
+        .append_object(&s.bucket, "log", 20_000, other, &opts)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("PositionNotEqualToLength"), "{err}");
+}

@@ -137,6 +137,19 @@ impl Body {
         !matches!(self.inner, Inner::Stream { .. })
     }
 
+    /// CRC-64 of a replayable body without sending it (`None` for streams or on I/O errors).
+    pub(crate) async fn crc64(&self) -> Option<u64> {
+        match &self.inner {
+            Inner::Bytes(b) => Some(crc64::checksum(b)),
+            Inner::File { path, offset, len } => {
+                crate::transfer::crc_of_file_range(path, *offset, *len)
+                    .await
+                    .ok()
+            }
+            Inner::Stream { .. } => None,
+        }
+    }
+
     /// The body for one attempt, tapped for CRC-64 and progress.
     pub(crate) async fn for_attempt(&self, tap: &Tap) -> Result<reqwest::Body> {
         match &self.inner {

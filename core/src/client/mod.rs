@@ -287,7 +287,7 @@ impl Client {
 
     /// Sends with retries; `read` consumes the response (its failures are retried too,
     /// e.g. a connection reset mid-body). The whole attempt runs under the request timeout.
-    pub(crate) async fn send<T, F, Fut>(&self, req: Request, read: F) -> Result<T>
+    pub(crate) async fn send<T, F, Fut>(&self, req: &Request, read: F) -> Result<T>
     where
         F: Fn(Response) -> Fut,
         Fut: Future<Output = Result<T>>,
@@ -299,7 +299,7 @@ impl Client {
             attempt += 1;
             let tap = Tap::new(req.progress.clone());
             let outcome = tokio::time::timeout(timeout, async {
-                let resp = self.send_once(&req, &tap).await?;
+                let resp = self.send_once(req, &tap).await?;
                 if let (Some(base), Some(server), true) = (
                     req.verify_upload_crc,
                     resp.meta.crc64,
@@ -356,6 +356,11 @@ impl Client {
 
     /// Sends and reads the whole (small) response body.
     pub(crate) async fn send_collect(&self, req: Request) -> Result<(ResponseMeta, Bytes)> {
+        self.send_collect_ref(&req).await
+    }
+
+    /// [`Client::send_collect`] keeping the request, e.g. to inspect its body afterwards.
+    pub(crate) async fn send_collect_ref(&self, req: &Request) -> Result<(ResponseMeta, Bytes)> {
         self.send(req, |resp| async move {
             let body = resp
                 .http

@@ -97,7 +97,7 @@ impl Client {
         options: &GetObjectOptions,
     ) -> Result<GetObjectResult> {
         let req = self.get_request(bucket, key, options)?;
-        self.send(req, |resp: Response| async move {
+        self.send(&req, |resp: Response| async move {
             let info = ObjectInfo::from_meta(&resp.meta);
             let progress = options
                 .progress
@@ -143,7 +143,7 @@ impl Client {
         options: &GetObjectOptions,
     ) -> Result<ObjectStream> {
         let req = self.get_request(bucket, key, options)?;
-        let resp = self.send(req, |resp| async move { Ok(resp) }).await?;
+        let resp = self.send(&req, |resp| async move { Ok(resp) }).await?;
         let info = ObjectInfo::from_meta(&resp.meta);
         let expected_crc = if self.checks_download(&resp.meta, options) {
             resp.meta.crc64
@@ -185,7 +185,7 @@ impl Client {
         let req = self.get_request(bucket, key, options)?;
         let tmp = temp_path_for(path)?;
         let result = self
-            .send(req, |resp: Response| {
+            .send(&req, |resp: Response| {
                 let tmp = tmp.clone();
                 async move {
                     let info = ObjectInfo::from_meta(&resp.meta);
@@ -396,7 +396,16 @@ impl Client {
         } else {
             options.init_crc64
         };
-        let (meta, _) = self.send_collect(req).await?;
+        let meta = match self.send_collect_ref(&req).await {
+            Ok((meta, _)) => meta,
+            Err(err) => match self
+                .append_already_applied(bucket, key, position, &req, &err)
+                .await
+            {
+                Some(meta) => meta,
+                None => return Err(err),
+            },
+        };
         let next_position = meta
             .header("x-oss-next-append-position")
             .and_then(|v| v.trim().parse().ok())
@@ -410,6 +419,37 @@ impl Client {
             next_position,
             meta,
         })
+    }
+}
+
+impl Client {
+    /// A retried append can find its own first attempt applied (the response was lost):
+    /// OSS then answers `PositionNotEqualToLength`. If the object now ends exactly where
+    /// this append would have ended and its CRC-64 equals the CRC of the previous content
+    /// followed by this body, the append did happen: return the object's metadata as the
+    /// result. Anything less certain keeps the error.
+    async fn append_already_applied(
+        &self,
+        bucket: &str,
+        key: &str,
+        position: u64,
+        req: &Request,
+        err: &Error,
+    ) -> Option<ResponseMeta> {
+        let service = err
+            .service_error()
+            .filter(|s| s.code == "PositionNotEqualToLength")?;
+        let len = req.body.len()?;
+        let base = req.verify_upload_crc?;
+        let failed = ResponseMeta::from_service_error(service);
+        if ObjectInfo::from_meta(&failed).next_append_position != Some(position + len) {
+            return None;
+        }
+        let body_crc = req.body.crc64().await?;
+        let head = self.head_object(bucket, key).await.ok()?;
+        let expected = crc64::combine(base, body_crc, len);
+        (head.meta.crc64 == Some(expected) && head.info.object_size == position + len)
+            .then_some(head.meta)
     }
 }
 

@@ -20,6 +20,7 @@ mod upload;
 
 pub use checkpoint::{CheckpointPart, DownloadCheckpoint, UploadCheckpoint};
 pub use download::{DownloadFileOptions, DownloadFileResult};
+pub(crate) use upload::crc_of_file_range;
 pub use upload::{CheckpointCallback, UploadFileOptions, UploadFileResult};
 
 /// Default part size: 8 MiB.

@@ -157,7 +157,7 @@ pub fn bucket_name(prefix: &str) -> String {
 
 /// Deterministic pseudo-random data (xorshift), cheap to make and to compare.
 pub fn data(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
+    let mut x = (seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03) | 1;
     let mut out = Vec::with_capacity(len + 8);
     while out.len() < len {
         x ^= x << 13;

@@ -25,6 +25,9 @@ pub enum Fault {
     CorruptResponseBody,
     /// Flip one byte in the middle of the request body, then forward.
     CorruptRequestBody,
+    /// Forward (the server acts on the request), then reset before answering: the
+    /// client cannot know whether its request took effect.
+    ForwardThenReset,
 }
 
 struct Rule {
@@ -260,6 +263,10 @@ async fn handle(
     up.write_all(&body).await?;
     let mut response = Vec::new();
     up.read_to_end(&mut response).await?;
+    if let Some(Fault::ForwardThenReset) = fault {
+        reset(sock).await;
+        return Ok(());
+    }
     let split = find(&response, b"\r\n\r\n")
         .map(|i| i + 4)
         .unwrap_or(response.len());
