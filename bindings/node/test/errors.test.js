@@ -95,6 +95,30 @@ test('a service error without a code is an UnknownError with its status', async 
   }
 });
 
+test('retryMax: 5xx answers are retried that many times, then surface', async () => {
+  let calls = 0;
+  const fake = await fakeServer((req, res) => {
+    calls++;
+    if (calls % 3 !== 0) {
+      res.writeHead(503, { 'content-type': 'application/xml', 'x-oss-request-id': `RID-${calls}` });
+      res.end('<Error><Code>ServiceUnavailable</Code><Message>busy</Message><RequestId>R</RequestId></Error>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/xml', 'x-oss-request-id': 'OK' });
+    res.end('<ListAllMyBucketsResult><Owner><ID>1</ID><DisplayName>d</DisplayName></Owner><Buckets></Buckets></ListAllMyBucketsResult>');
+  });
+  try {
+    const listed = await client(fake.url, { retryMax: 2 }).listBuckets();
+    assert.equal(calls, 3, 'two retries, then success');
+    assert.deepEqual(listed.buckets, []);
+    calls = 0;
+    await assert.rejects(client(fake.url, { retryMax: 0 }).listBuckets(), { name: 'ServiceUnavailableError', status: 503 });
+    assert.equal(calls, 1, 'retryMax 0 sends once');
+  } finally {
+    await fake.close();
+  }
+});
+
 test('bad input is an ArgumentError naming what was wrong', async () => {
   const c = await clientWithBucket(server.url, 'arg');
   await assert.rejects(c.putBucket('Bad_Bucket'), (err) => err.name === 'ArgumentError' && err.kind === 'InvalidArgument' && /Bad_Bucket/.test(err.message));
