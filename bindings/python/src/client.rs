@@ -591,7 +591,6 @@ impl NativeBucket {
             max_keys,
             continuation_token,
             fetch_owner,
-            ..Default::default()
         };
         run(py, awaitable, async move {
             let page = client.list_objects_v2(&bucket, &options).await.py()?;
