@@ -437,3 +437,33 @@ async fn a_retried_append_whose_first_attempt_landed_is_recognised() {
         .unwrap_err();
     assert_eq!(err.code(), Some("PositionNotEqualToLength"), "{err}");
 }
+
+#[tokio::test]
+async fn a_retried_complete_whose_first_attempt_landed_is_recognised() {
+    let s = setup(|_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = data(3 * PART as usize + 10, 11);
+    let src = dir.path().join("src.bin");
+    std::fs::write(&src, &bytes).unwrap();
+    // CompleteMultipartUpload is `POST /bucket/key?uploadId=...` (parts carry partNumber first).
+    s.proxy.add("?uploadId=", Fault::ForwardThenReset, 1);
+    let opts = UploadFileOptions {
+        part_size: PART,
+        ..Default::default()
+    };
+    let r = s
+        .client
+        .upload_file(&s.bucket, "k", &src, &opts)
+        .await
+        .unwrap();
+    assert_eq!(r.crc64, ossbridge_core::crc64::checksum(&bytes));
+    assert_eq!(s.proxy.count("?uploadId="), 2, "Complete was sent twice");
+    assert!(
+        s.client
+            .get_object(&s.bucket, "k", &GetObjectOptions::default())
+            .await
+            .unwrap()
+            .data[..]
+            == bytes[..]
+    );
+}

@@ -291,7 +291,7 @@ impl Client {
                 etag: p.etag.clone(),
             })
             .collect();
-        let r = self
+        let complete = self
             .complete_multipart_upload(
                 &bucket,
                 &key,
@@ -301,7 +301,23 @@ impl Client {
                     expected_crc64: Some(whole_crc),
                 },
             )
-            .await?;
+            .await;
+        let meta = match complete {
+            Ok(r) => r.meta,
+            // A retried Complete whose first attempt landed finds the upload gone. The object
+            // with exactly our size and combined CRC-64 proves it completed.
+            Err(e) if e.code() == Some("NoSuchUpload") => {
+                match self.head_object(&bucket, &key).await {
+                    Ok(head)
+                        if head.meta.crc64 == Some(whole_crc) && head.info.object_size == size =>
+                    {
+                        head.meta
+                    }
+                    _ => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        };
         if let Some(file) = &options.checkpoint_file {
             checkpoint::remove(file);
         }
@@ -314,7 +330,7 @@ impl Client {
             part_count,
             parts_uploaded,
             crc64: whole_crc,
-            meta: r.meta,
+            meta,
         })
     }
 }
