@@ -8,7 +8,10 @@ use crate::client::{client_ref, deliver, ossbridge_client};
 use crate::convert::required_str;
 use crate::error::{ossbridge_error, ossbridge_status};
 use crate::panic::boundary;
-use crate::types::{from_bucket_encryption, ossbridge_bucket_encryption_result, ossbridge_bucket_encryption_rule, rule_from_c};
+use crate::types::{
+    from_bucket_encryption, ossbridge_bucket_encryption_result, ossbridge_bucket_encryption_rule,
+    rule_from_c,
+};
 
 /// Creates a bucket (PutBucket) with OSS's defaults (private, Standard).
 #[no_mangle]
@@ -81,9 +84,13 @@ pub unsafe extern "C" fn ossbridge_client_delete_bucket_encryption(
     bucket: *const c_char,
     error_out: *mut *mut ossbridge_error,
 ) -> ossbridge_status {
-    boundary("ossbridge_client_delete_bucket_encryption", error_out, || {
-        let client = unsafe { client_ref(client) }?;
-        client.delete_bucket_encryption(unsafe { required_str(bucket, "bucket") }?)?;
-        Ok(())
-    })
+    boundary(
+        "ossbridge_client_delete_bucket_encryption",
+        error_out,
+        || {
+            let client = unsafe { client_ref(client) }?;
+            client.delete_bucket_encryption(unsafe { required_str(bucket, "bucket") }?)?;
+            Ok(())
+        },
+    )
 }

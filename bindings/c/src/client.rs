@@ -31,7 +31,8 @@ fn core_config(settings: &Settings) -> Result<ClientConfig, Error> {
         builder = builder.signature_version(version);
     }
     if let Some(creds) = &settings.credentials {
-        let mut credentials = Credentials::new(creds.access_key_id.clone(), creds.access_key_secret.clone());
+        let mut credentials =
+            Credentials::new(creds.access_key_id.clone(), creds.access_key_secret.clone());
         if let Some(token) = &creds.security_token {
             credentials = credentials.with_security_token(token.clone());
         }
@@ -82,7 +83,9 @@ pub unsafe extern "C" fn ossbridge_client_free(client: *mut ossbridge_client) {
 }
 
 /// The client behind a C pointer.
-pub(crate) unsafe fn client_ref<'a>(client: *const ossbridge_client) -> Result<&'a blocking::Client, Error> {
+pub(crate) unsafe fn client_ref<'a>(
+    client: *const ossbridge_client,
+) -> Result<&'a blocking::Client, Error> {
     if client.is_null() {
         return Err(Error::invalid_argument("client must not be NULL"));
     }

@@ -44,7 +44,11 @@ pub(crate) struct StaticCredentials {
 /// (OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, optional OSS_SESSION_TOKEN). Never NULL.
 #[no_mangle]
 pub extern "C" fn ossbridge_config_new() -> *mut ossbridge_config {
-    infallible(std::ptr::null_mut(), || Box::into_raw(Box::new(ossbridge_config { settings: Settings::default() })))
+    infallible(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(ossbridge_config {
+            settings: Settings::default(),
+        }))
+    })
 }
 
 /// Releases a config. NULL is allowed.
@@ -58,9 +62,13 @@ pub unsafe extern "C" fn ossbridge_config_free(config: *mut ossbridge_config) {
     })
 }
 
-unsafe fn settings_mut<'a>(config: *mut ossbridge_config) -> Result<&'a mut Settings, ossbridge_core::Error> {
+unsafe fn settings_mut<'a>(
+    config: *mut ossbridge_config,
+) -> Result<&'a mut Settings, ossbridge_core::Error> {
     if config.is_null() {
-        return Err(ossbridge_core::Error::invalid_argument("config must not be NULL"));
+        return Err(ossbridge_core::Error::invalid_argument(
+            "config must not be NULL",
+        ));
     }
     // SAFETY: a live config from ossbridge_config_new (caller contract).
     Ok(unsafe { &mut (*config).settings })
@@ -148,10 +156,14 @@ pub unsafe extern "C" fn ossbridge_config_use_environment_credentials(
     config: *mut ossbridge_config,
     error_out: *mut *mut ossbridge_error,
 ) -> ossbridge_status {
-    boundary("ossbridge_config_use_environment_credentials", error_out, || {
-        unsafe { settings_mut(config) }?.credentials = None;
-        Ok(())
-    })
+    boundary(
+        "ossbridge_config_use_environment_credentials",
+        error_out,
+        || {
+            unsafe { settings_mut(config) }?.credentials = None;
+            Ok(())
+        },
+    )
 }
 
 /// Connect timeout in milliseconds (0 = the core's default).
@@ -162,7 +174,8 @@ pub unsafe extern "C" fn ossbridge_config_set_connect_timeout_ms(
     error_out: *mut *mut ossbridge_error,
 ) -> ossbridge_status {
     boundary("ossbridge_config_set_connect_timeout_ms", error_out, || {
-        unsafe { settings_mut(config) }?.connect_timeout = (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
+        unsafe { settings_mut(config) }?.connect_timeout =
+            (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
         Ok(())
     })
 }
@@ -175,7 +188,8 @@ pub unsafe extern "C" fn ossbridge_config_set_request_timeout_ms(
     error_out: *mut *mut ossbridge_error,
 ) -> ossbridge_status {
     boundary("ossbridge_config_set_request_timeout_ms", error_out, || {
-        unsafe { settings_mut(config) }?.request_timeout = (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
+        unsafe { settings_mut(config) }?.request_timeout =
+            (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
         Ok(())
     })
 }

@@ -6,7 +6,11 @@ use ossbridge_core::Error;
 
 /// Copies `text` into a new C string (interior NULs, impossible in OSS answers, become U+FFFD).
 pub(crate) fn to_c_string(text: &str) -> *mut c_char {
-    let owned = if text.contains('\0') { text.replace('\0', "\u{FFFD}") } else { text.to_string() };
+    let owned = if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text.to_string()
+    };
     CString::new(owned).expect("NULs were replaced").into_raw()
 }
 
@@ -30,7 +34,10 @@ pub(crate) unsafe fn required_str<'a>(text: *const c_char, name: &str) -> Result
 }
 
 /// An optional string parameter: NULL means `None`.
-pub(crate) unsafe fn optional_str<'a>(text: *const c_char, name: &str) -> Result<Option<&'a str>, Error> {
+pub(crate) unsafe fn optional_str<'a>(
+    text: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, Error> {
     if text.is_null() {
         Ok(None)
     } else {
@@ -48,12 +55,18 @@ pub(crate) fn required_out<T>(out: *mut T, name: &str) -> Result<(), Error> {
 }
 
 /// An input buffer: NULL is allowed only with length 0.
-pub(crate) unsafe fn input_bytes<'a>(data: *const u8, len: usize, name: &str) -> Result<&'a [u8], Error> {
+pub(crate) unsafe fn input_bytes<'a>(
+    data: *const u8,
+    len: usize,
+    name: &str,
+) -> Result<&'a [u8], Error> {
     if data.is_null() {
         if len == 0 {
             return Ok(&[]);
         }
-        return Err(Error::invalid_argument(format!("{name} is NULL but its length is {len}")));
+        return Err(Error::invalid_argument(format!(
+            "{name} is NULL but its length is {len}"
+        )));
     }
     // SAFETY: caller contract: `data` points to `len` readable bytes.
     Ok(unsafe { std::slice::from_raw_parts(data, len) })

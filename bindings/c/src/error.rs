@@ -94,7 +94,11 @@ impl ErrorFields {
                 status,
                 http_status: service.status,
                 code: service.code.clone(),
-                message: if service.message.is_empty() { err.to_string() } else { service.message.clone() },
+                message: if service.message.is_empty() {
+                    err.to_string()
+                } else {
+                    service.message.clone()
+                },
                 request_id: service.request_id.clone(),
                 host_id: service.host_id.clone(),
                 ec: service.ec.clone(),
@@ -145,7 +149,13 @@ pub unsafe extern "C" fn ossbridge_error_free(error: *mut ossbridge_error) {
         }
         // SAFETY: `error` came from `ErrorFields::into_raw` and is freed once (caller contract).
         let error = unsafe { Box::from_raw(error) };
-        for field in [error.code, error.message, error.request_id, error.host_id, error.ec] {
+        for field in [
+            error.code,
+            error.message,
+            error.request_id,
+            error.host_id,
+            error.ec,
+        ] {
             unsafe { free_c_string(field) };
         }
     })
@@ -183,7 +193,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for kind in ErrorKind::ALL {
             let status = status_of(kind);
-            assert_ne!(status, ossbridge_status::Unknown, "{kind} falls into the fallback");
+            assert_ne!(
+                status,
+                ossbridge_status::Unknown,
+                "{kind} falls into the fallback"
+            );
             assert!(seen.insert(status as u32), "{kind} shares a status");
             let name = unsafe { std::ffi::CStr::from_ptr(ossbridge_status_name(status as c_int)) };
             // The status name is the kind's stable name in SCREAMING_SNAKE_CASE.
@@ -193,7 +207,8 @@ mod tests {
                 .enumerate()
                 .flat_map(|(i, c)| {
                     let sep = (i > 0 && c.is_ascii_uppercase()).then_some('_');
-                    sep.into_iter().chain(std::iter::once(c.to_ascii_uppercase()))
+                    sep.into_iter()
+                        .chain(std::iter::once(c.to_ascii_uppercase()))
                 })
                 .collect();
             assert_eq!(name.to_str().unwrap(), expected);

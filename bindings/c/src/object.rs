@@ -3,7 +3,9 @@
 use std::ffi::c_char;
 
 use bytes::Bytes;
-use ossbridge_core::model::{CopyObjectOptions, GetObjectOptions, MetadataDirective, PutObjectOptions};
+use ossbridge_core::model::{
+    CopyObjectOptions, GetObjectOptions, MetadataDirective, PutObjectOptions,
+};
 use ossbridge_core::Error;
 
 use crate::client::{client_ref, deliver, ossbridge_client};
@@ -11,11 +13,13 @@ use crate::convert::{input_bytes, required_str};
 use crate::error::{ossbridge_error, ossbridge_status};
 use crate::panic::boundary;
 use crate::types::{
-    from_copy, from_get, from_get_to_file, from_head, from_put, ossbridge_copy_options,
-    ossbridge_object_result, ossbridge_put_options, object_fields_from_c,
+    from_copy, from_get, from_get_to_file, from_head, from_put, object_fields_from_c,
+    ossbridge_copy_options, ossbridge_object_result, ossbridge_put_options,
 };
 
-pub(crate) unsafe fn put_options_from_c(options: *const ossbridge_put_options) -> Result<PutObjectOptions, Error> {
+pub(crate) unsafe fn put_options_from_c(
+    options: *const ossbridge_put_options,
+) -> Result<PutObjectOptions, Error> {
     if options.is_null() {
         return Ok(PutObjectOptions::default());
     }
@@ -31,10 +35,16 @@ pub(crate) unsafe fn put_options_from_c(options: *const ossbridge_put_options) -
             options.headers_len,
         )
     }?;
-    Ok(PutObjectOptions { sse, attributes, progress: None })
+    Ok(PutObjectOptions {
+        sse,
+        attributes,
+        progress: None,
+    })
 }
 
-unsafe fn copy_options_from_c(options: *const ossbridge_copy_options) -> Result<CopyObjectOptions, Error> {
+unsafe fn copy_options_from_c(
+    options: *const ossbridge_copy_options,
+) -> Result<CopyObjectOptions, Error> {
     if options.is_null() {
         return Ok(CopyObjectOptions::default());
     }
@@ -50,8 +60,16 @@ unsafe fn copy_options_from_c(options: *const ossbridge_copy_options) -> Result<
             options.headers_len,
         )
     }?;
-    let metadata_directive = if options.replace_metadata { MetadataDirective::Replace } else { MetadataDirective::Copy };
-    Ok(CopyObjectOptions { sse, metadata_directive, attributes })
+    let metadata_directive = if options.replace_metadata {
+        MetadataDirective::Replace
+    } else {
+        MetadataDirective::Copy
+    };
+    Ok(CopyObjectOptions {
+        sse,
+        metadata_directive,
+        attributes,
+    })
 }
 
 /// Uploads `data_len` bytes from `data` (copied; NULL allowed when 0) to `bucket/key`

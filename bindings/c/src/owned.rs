@@ -22,12 +22,18 @@ pub(crate) struct Builder {
 
 impl Builder {
     pub fn new() -> Builder {
-        Builder { keep: Keep::default() }
+        Builder {
+            keep: Keep::default(),
+        }
     }
 
     /// A NUL-terminated copy owned by the result (interior NULs become U+FFFD).
     pub fn string(&mut self, text: &str) -> *const c_char {
-        let owned = if text.contains('\0') { text.replace('\0', "\u{FFFD}") } else { text.to_string() };
+        let owned = if text.contains('\0') {
+            text.replace('\0', "\u{FFFD}")
+        } else {
+            text.to_string()
+        };
         let c = CString::new(owned).expect("NULs were replaced");
         let ptr = c.as_ptr();
         self.keep.strings.push(c);
@@ -44,8 +50,13 @@ impl Builder {
         if pairs.is_empty() {
             return (std::ptr::null(), 0);
         }
-        let array: Vec<ossbridge_pair> =
-            pairs.iter().map(|(n, v)| ossbridge_pair { name: self.string(n), value: self.string(v) }).collect();
+        let array: Vec<ossbridge_pair> = pairs
+            .iter()
+            .map(|(n, v)| ossbridge_pair {
+                name: self.string(n),
+                value: self.string(v),
+            })
+            .collect();
         let ptr = array.as_ptr();
         self.keep.pairs.push(array);
         (ptr, pairs.len())
@@ -62,7 +73,11 @@ impl Builder {
     }
 
     pub fn finish<T>(self, public: T) -> *mut T {
-        Box::into_raw(Box::new(Owned { public, keep: self.keep })).cast::<T>()
+        Box::into_raw(Box::new(Owned {
+            public,
+            keep: self.keep,
+        }))
+        .cast::<T>()
     }
 }
 

@@ -10,7 +10,11 @@ use crate::error::{ossbridge_error, ossbridge_status, ErrorFields};
 
 /// Runs `body` so that neither a panic nor an error escapes to C. `error_out` (may be NULL) is
 /// cleared first and receives the error on failure.
-pub(crate) fn boundary<F>(function: &'static str, error_out: *mut *mut ossbridge_error, body: F) -> ossbridge_status
+pub(crate) fn boundary<F>(
+    function: &'static str,
+    error_out: *mut *mut ossbridge_error,
+    body: F,
+) -> ossbridge_status
 where
     F: FnOnce() -> Result<(), Error>,
 {
@@ -60,17 +64,28 @@ mod tests {
         let status = boundary("ossbridge_test", &mut error, || panic!("boom {}", 42));
         assert_eq!(status, ossbridge_status::Panic);
         assert!(!error.is_null());
-        let message = unsafe { std::ffi::CStr::from_ptr((*error).message) }.to_str().unwrap().to_string();
-        assert!(message.contains("ossbridge_test") && message.contains("boom 42"), "{message}");
+        let message = unsafe { std::ffi::CStr::from_ptr((*error).message) }
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            message.contains("ossbridge_test") && message.contains("boom 42"),
+            "{message}"
+        );
         unsafe { ossbridge_error_free(error) };
     }
 
     #[test]
     fn success_clears_the_error_out_parameter() {
-        let mut error: *mut ossbridge_error = 0x1 as *mut ossbridge_error;
+        let mut error: *mut ossbridge_error = std::ptr::dangling_mut::<ossbridge_error>();
         assert_eq!(boundary("f", &mut error, || Ok(())), ossbridge_status::Ok);
         assert!(error.is_null());
-        assert_eq!(boundary("f", std::ptr::null_mut(), || Err(Error::invalid_argument("x"))), ossbridge_status::InvalidArgument);
+        assert_eq!(
+            boundary("f", std::ptr::null_mut(), || Err(Error::invalid_argument(
+                "x"
+            ))),
+            ossbridge_status::InvalidArgument
+        );
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub unsafe extern "C" fn ossbridge_client_presign(
         let key = unsafe { required_str(key, "key") }?;
         required_out(result_out, "result_out")?;
         if expires_seconds == 0 {
-            return Err(Error::invalid_argument("expires_seconds must be greater than zero"));
+            return Err(Error::invalid_argument(
+                "expires_seconds must be greater than zero",
+            ));
         }
         let options = PresignOptions {
             method: method.to_string(),

@@ -10,7 +10,9 @@ use crate::client::{client_ref, deliver, ossbridge_client};
 use crate::convert::{optional_str, required_str};
 use crate::error::{ossbridge_error, ossbridge_status};
 use crate::panic::boundary;
-use crate::types::{from_upload, object_fields_from_c, ossbridge_sse_options, ossbridge_upload_result};
+use crate::types::{
+    from_upload, object_fields_from_c, ossbridge_sse_options, ossbridge_upload_result,
+};
 
 /// Options of ossbridge_client_upload_file(). Zero-initialise and set what you need; zero
 /// numbers mean the defaults. A NULL options pointer means all defaults.
@@ -36,7 +38,9 @@ pub struct ossbridge_upload_options {
     pub checkpoint_file: *const c_char,
 }
 
-unsafe fn upload_options_from_c(options: *const ossbridge_upload_options) -> Result<UploadFileOptions, Error> {
+unsafe fn upload_options_from_c(
+    options: *const ossbridge_upload_options,
+) -> Result<UploadFileOptions, Error> {
     let mut out = UploadFileOptions::default();
     if options.is_null() {
         return Ok(out);
@@ -59,8 +63,10 @@ unsafe fn upload_options_from_c(options: *const ossbridge_upload_options) -> Res
     if options.parallel != 0 {
         out.parallel = options.parallel as usize;
     }
-    out.multipart_threshold = (options.multipart_threshold != 0).then_some(options.multipart_threshold);
-    out.checkpoint_file = unsafe { optional_str(options.checkpoint_file, "checkpoint_file") }?.map(Into::into);
+    out.multipart_threshold =
+        (options.multipart_threshold != 0).then_some(options.multipart_threshold);
+    out.checkpoint_file =
+        unsafe { optional_str(options.checkpoint_file, "checkpoint_file") }?.map(Into::into);
     Ok(out)
 }
 

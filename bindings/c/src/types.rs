@@ -4,8 +4,9 @@
 use std::ffi::c_char;
 
 use ossbridge_core::model::{
-    CopyObjectResult, GetBucketEncryptionResult, GetObjectResult, GetObjectToFileResult, HeadObjectResult,
-    ObjectAttributes, ObjectInfo, PresignedUrl, PutObjectResult, ResponseMeta, ServerSideEncryptionRule,
+    CopyObjectResult, GetBucketEncryptionResult, GetObjectResult, GetObjectToFileResult,
+    HeadObjectResult, ObjectAttributes, ObjectInfo, PresignedUrl, PutObjectResult, ResponseMeta,
+    ServerSideEncryptionRule,
 };
 use ossbridge_core::sse::ServerSideEncryption;
 use ossbridge_core::Error;
@@ -149,10 +150,23 @@ pub struct ossbridge_presigned_url {
 
 // ---- options -> core -------------------------------------------------------------------
 
-pub(crate) unsafe fn sse_from_c(sse: &ossbridge_sse_options) -> Result<Option<ServerSideEncryption>, Error> {
-    let algorithm = unsafe { optional_str(sse.server_side_encryption, "sse.server_side_encryption") }?;
-    let data = unsafe { optional_str(sse.server_side_data_encryption, "sse.server_side_data_encryption") }?;
-    let key = unsafe { optional_str(sse.server_side_encryption_key_id, "sse.server_side_encryption_key_id") }?;
+pub(crate) unsafe fn sse_from_c(
+    sse: &ossbridge_sse_options,
+) -> Result<Option<ServerSideEncryption>, Error> {
+    let algorithm =
+        unsafe { optional_str(sse.server_side_encryption, "sse.server_side_encryption") }?;
+    let data = unsafe {
+        optional_str(
+            sse.server_side_data_encryption,
+            "sse.server_side_data_encryption",
+        )
+    }?;
+    let key = unsafe {
+        optional_str(
+            sse.server_side_encryption_key_id,
+            "sse.server_side_encryption_key_id",
+        )
+    }?;
     match algorithm {
         Some(algorithm) => ServerSideEncryption::from_parts(algorithm, key, data).map(Some),
         None if data.is_some() || key.is_some() => Err(Error::invalid_argument(
@@ -162,12 +176,18 @@ pub(crate) unsafe fn sse_from_c(sse: &ossbridge_sse_options) -> Result<Option<Se
     }
 }
 
-unsafe fn pairs_from_c(pairs: *const ossbridge_pair, len: usize, name: &str) -> Result<Vec<(String, String)>, Error> {
+unsafe fn pairs_from_c(
+    pairs: *const ossbridge_pair,
+    len: usize,
+    name: &str,
+) -> Result<Vec<(String, String)>, Error> {
     if len == 0 {
         return Ok(Vec::new());
     }
     if pairs.is_null() {
-        return Err(Error::invalid_argument(format!("{name} is NULL but {name}_len is {len}")));
+        return Err(Error::invalid_argument(format!(
+            "{name} is NULL but {name}_len is {len}"
+        )));
     }
     // SAFETY: caller contract: `len` readable entries.
     let slice = unsafe { std::slice::from_raw_parts(pairs, len) };
@@ -194,20 +214,29 @@ pub(crate) unsafe fn object_fields_from_c(
     headers_len: usize,
 ) -> Result<(Option<ServerSideEncryption>, ObjectAttributes), Error> {
     let raw = unsafe { pairs_from_c(headers, headers_len, "headers") }?;
-    let (header_sse, mut attributes) =
-        if raw.is_empty() { (None, ObjectAttributes::default()) } else { ObjectAttributes::from_raw_headers(&raw)? };
+    let (header_sse, mut attributes) = if raw.is_empty() {
+        (None, ObjectAttributes::default())
+    } else {
+        ObjectAttributes::from_raw_headers(&raw)?
+    };
     let typed_sse = unsafe { sse_from_c(sse) }?;
     if typed_sse.is_some() && header_sse.is_some() {
-        return Err(Error::invalid_argument("server-side encryption is set both in sse and in headers; set it once"));
+        return Err(Error::invalid_argument(
+            "server-side encryption is set both in sse and in headers; set it once",
+        ));
     }
     if let Some(content_type) = unsafe { optional_str(content_type, "content_type") }? {
         attributes.content_type = Some(content_type.to_string());
     }
-    attributes.metadata.extend(unsafe { pairs_from_c(metadata, metadata_len, "metadata") }?);
+    attributes
+        .metadata
+        .extend(unsafe { pairs_from_c(metadata, metadata_len, "metadata") }?);
     Ok((typed_sse.or(header_sse), attributes))
 }
 
-pub(crate) unsafe fn rule_from_c(rule: *const ossbridge_bucket_encryption_rule) -> Result<ServerSideEncryptionRule, Error> {
+pub(crate) unsafe fn rule_from_c(
+    rule: *const ossbridge_bucket_encryption_rule,
+) -> Result<ServerSideEncryptionRule, Error> {
     if rule.is_null() {
         return Err(Error::invalid_argument("rule must not be NULL"));
     }
@@ -221,7 +250,11 @@ pub(crate) unsafe fn rule_from_c(rule: *const ossbridge_bucket_encryption_rule) 
 
 // ---- core -> results -------------------------------------------------------------------
 
-fn object_result(b: &mut Builder, meta: &ResponseMeta, info: Option<&ObjectInfo>) -> ossbridge_object_result {
+fn object_result(
+    b: &mut Builder,
+    meta: &ResponseMeta,
+    info: Option<&ObjectInfo>,
+) -> ossbridge_object_result {
     let (metadata, metadata_len) = b.pairs(&meta.user_metadata());
     let (headers, headers_len) = b.pairs(&meta.headers);
     ossbridge_object_result {
@@ -282,7 +315,9 @@ pub(crate) fn from_copy(result: CopyObjectResult) -> *mut ossbridge_object_resul
     b.finish(public)
 }
 
-pub(crate) fn from_bucket_encryption(result: GetBucketEncryptionResult) -> *mut ossbridge_bucket_encryption_result {
+pub(crate) fn from_bucket_encryption(
+    result: GetBucketEncryptionResult,
+) -> *mut ossbridge_bucket_encryption_result {
     let mut b = Builder::new();
     let public = ossbridge_bucket_encryption_result {
         http_status: result.meta.status,
@@ -315,7 +350,9 @@ pub unsafe extern "C" fn ossbridge_object_result_free(result: *mut ossbridge_obj
 
 /// Releases a bucket encryption result. NULL is allowed.
 #[no_mangle]
-pub unsafe extern "C" fn ossbridge_bucket_encryption_result_free(result: *mut ossbridge_bucket_encryption_result) {
+pub unsafe extern "C" fn ossbridge_bucket_encryption_result_free(
+    result: *mut ossbridge_bucket_encryption_result,
+) {
     infallible((), || unsafe { owned::free(result) })
 }
 
@@ -348,7 +385,9 @@ pub struct ossbridge_upload_result {
     pub server_side_encryption_key_id: *const c_char,
 }
 
-pub(crate) fn from_upload(result: ossbridge_core::transfer::UploadFileResult) -> *mut ossbridge_upload_result {
+pub(crate) fn from_upload(
+    result: ossbridge_core::transfer::UploadFileResult,
+) -> *mut ossbridge_upload_result {
     let mut b = Builder::new();
     let meta = &result.meta;
     let public = ossbridge_upload_result {

@@ -8,7 +8,8 @@ use std::path::Path;
 fn committed_header_matches_cbindgen_output() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let header_path = crate_dir.join("../../include/ossbridge.h");
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("read cbindgen.toml");
+    let config =
+        cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("read cbindgen.toml");
     // Parsing the sources directly (not `cargo metadata`) keeps this independent of the rest of
     // the workspace; `mod` declarations are followed from lib.rs.
     let bindings = cbindgen::Builder::new()
