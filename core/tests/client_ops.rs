@@ -1146,3 +1146,81 @@ async fn list_buckets_pages_acl_and_object_attributes() {
     let url = format!("{}/{b}/attrs", server.url);
     assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn keys_with_spaces_symbols_and_unicode_round_trip() {
+    let server = Server::start();
+    for c in [client(&server.url), client_v1(&server.url)] {
+        let b = new_bucket(&c, "keys").await;
+        let err = c
+            .put_object(&b, "a/./b/../c", Vec::new(), &PutObjectOptions::default())
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+        assert!(err.message().contains("'..'"), "{err}");
+        let keys = [
+            "dir/a b+c%20d&e=f?.txt",
+            "中文/文件 名.txt",
+            "tilde~star*(paren)!",
+        ];
+        for key in keys {
+            c.put_object(
+                &b,
+                key,
+                key.as_bytes().to_vec(),
+                &PutObjectOptions::default(),
+            )
+            .await
+            .unwrap();
+            let got = c
+                .get_object(&b, key, &GetObjectOptions::default())
+                .await
+                .unwrap();
+            assert_eq!(&got.data[..], key.as_bytes(), "{key}");
+            let copy = format!("{key}.copy");
+            c.copy_object(&b, key, &b, &copy, &CopyObjectOptions::default())
+                .await
+                .unwrap();
+            assert_eq!(
+                c.head_object(&b, &copy).await.unwrap().info.content_length,
+                key.len() as u64
+            );
+            let url = c
+                .presign(&b, key, &PresignOptions::default())
+                .await
+                .unwrap()
+                .url;
+            assert_eq!(
+                reqwest::get(&url).await.unwrap().bytes().await.unwrap(),
+                key.as_bytes()
+            );
+        }
+        let listed = c
+            .list_objects_v2(&b, &ListObjectsV2Options::default())
+            .await
+            .unwrap();
+        let mut names: Vec<String> = listed.objects.into_iter().map(|o| o.key).collect();
+        names.sort();
+        let mut expected: Vec<String> = keys
+            .iter()
+            .flat_map(|k| [k.to_string(), format!("{k}.copy")])
+            .collect();
+        expected.sort();
+        assert_eq!(names, expected);
+        let all: Vec<String> = expected.clone();
+        assert_eq!(
+            c.delete_multiple_objects(&b, &all, true)
+                .await
+                .unwrap()
+                .deleted
+                .len(),
+            0
+        );
+        assert!(c
+            .list_objects_v2(&b, &ListObjectsV2Options::default())
+            .await
+            .unwrap()
+            .objects
+            .is_empty());
+    }
+}

@@ -120,6 +120,16 @@ pub(crate) fn validate_bucket(bucket: &str) -> Result<()> {
 
 /// Object keys: 1-1023 bytes of UTF-8, not starting with '/' or '\'.
 pub(crate) fn validate_key(key: &str) -> Result<()> {
+    if key
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
+        // HTTP URL parsing (WHATWG, as used by reqwest) removes `.`/`..` segments even
+        // when percent-encoded, so such a key would reach OSS as a different key.
+        return Err(crate::Error::invalid_argument(format!(
+            "object key {key:?} has a '.' or '..' path segment, which URL normalisation would change"
+        )));
+    }
     if key.is_empty() || key.len() > 1023 || key.starts_with('/') || key.starts_with('\\') {
         return Err(crate::Error::invalid_argument(format!(
             "invalid object key {key:?}: 1-1023 bytes, not starting with '/' or '\\'"
