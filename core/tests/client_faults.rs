@@ -132,7 +132,8 @@ async fn slow_responses_time_out_and_are_retried() {
         .await
         .unwrap();
     assert_eq!(&got.data[..], b"v");
-    assert_eq!(s.proxy.count("GET /"), 2);
+    // One timed-out attempt, then at least one more (a loaded machine may need more).
+    assert!(s.proxy.count("GET /") >= 2);
 
     // Without retries the timeout surfaces as ErrorKind::Timeout.
     let mut cfg = config(&s.proxy.url, SignatureVersion::V4);
