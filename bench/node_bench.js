@@ -145,7 +145,8 @@ async function main() {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
-  console.log(`Node clients against ossbridge serve (${url}), best of ${repeat}; node ${process.version}, ali-oss 6.23.0`);
+  const where = process.env.NODE_BENCH_DATA_DIR ? `, server data in ${process.env.NODE_BENCH_DATA_DIR}` : '';
+  console.log(`Node clients against ossbridge serve (${url}${where}), best of ${repeat}; node ${process.version}, ali-oss 6.23.0`);
   console.log(fmt(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const l of lines) console.log(fmt(l));

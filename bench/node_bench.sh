@@ -9,7 +9,10 @@ bin=${OSSBRIDGE_BIN:-$root/target/release/ossbridge}
 bash "$root/bindings/node/build.sh" >/dev/null 2>&1 || bash "$root/bindings/node/build.sh"
 
 export OSS_ACCESS_KEY_ID=LTAI5tNODEBENCH OSS_ACCESS_KEY_SECRET=node-bench-secret-0123456789
-data=$(mktemp -d)
+# The server keeps its data on tmpfs when there is one: with fsync to disk (about 200 MB/s here)
+# both clients would measure the disk, not themselves.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then data=$(mktemp -d -p /dev/shm); else data=$(mktemp -d); fi
+export NODE_BENCH_DATA_DIR=$data
 log=$(mktemp)
 "$bin" serve --addr 127.0.0.1:0 --data-dir "$data" --access-key-id "$OSS_ACCESS_KEY_ID" \
   --access-key-secret "$OSS_ACCESS_KEY_SECRET" >"$log" 2>&1 &
