@@ -19,7 +19,7 @@ const TEST_KEYS = ['cmk-node', 'cmk-copy', 'cmk-mpu'];
 const BIN = process.env.OSSBRIDGE_BIN || path.resolve(__dirname, '../../../target/release/ossbridge');
 
 /** Starts a server; resolves to {url, dataDir, keys: {alias: keyId}, stop()}. */
-async function startServer(extraEnv = {}) {
+async function startServer(extraEnv = {}, extraArgs = []) {
   if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run \`make build\` first`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbridge-node-'));
   const keys = {};
@@ -29,7 +29,7 @@ async function startServer(extraEnv = {}) {
   }
   const child = spawn(
     BIN,
-    ['serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir, '--access-key-id', ACCESS_KEY_ID, '--access-key-secret', ACCESS_KEY_SECRET],
+    ['serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir, ...(extraArgs.length ? extraArgs : ['--access-key-id', ACCESS_KEY_ID, '--access-key-secret', ACCESS_KEY_SECRET])],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...extraEnv } }
   );
   const url = await new Promise((resolve, reject) => {
