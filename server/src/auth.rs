@@ -298,6 +298,7 @@ fn split_headers(list: &str) -> Vec<String> {
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn verify_v4(
     config: &Config,
     req: &SignableRequest,

@@ -43,7 +43,7 @@ pub fn check_initiate(headers: &[(String, String)]) -> OssResult<Option<Context>
         return Ok(None);
     }
     for name in REQUIRED {
-        if get(headers, name).map_or(true, str::is_empty) {
+        if !matches!(get(headers, name), Some(v) if !v.is_empty()) {
             return Err(invalid(
                 format!("Missing client encryption parameter {PREFIX}{name}."),
                 "0005-00000401",

@@ -46,7 +46,8 @@ async fn sse_methods_rules_copy_multipart_append_and_scan() {
     let mut sse_plaintexts: Vec<Vec<u8>> = Vec::new();
 
     // Each method by header.
-    let cases: Vec<(&str, Vec<(&str, &str)>, &str, Option<&str>)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         (
             "aes",
             vec![("x-oss-server-side-encryption", "AES256")],

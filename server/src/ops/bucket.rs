@@ -337,7 +337,7 @@ fn parse_max(value: Option<&str>, name: &str, default: usize) -> OssResult<usize
 
 /// An entry of a listing: an object or a common prefix.
 pub enum Entry {
-    Object(String, crate::meta::ObjectRecord),
+    Object(String, Box<crate::meta::ObjectRecord>),
     Prefix(String),
 }
 
@@ -388,7 +388,7 @@ pub fn walk(
                     last_prefix = Some(p.clone());
                     out.push(Entry::Prefix(p));
                 }
-                None => out.push(Entry::Object(key, record)),
+                None => out.push(Entry::Object(key, Box::new(record))),
             }
         }
     }

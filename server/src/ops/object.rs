@@ -402,7 +402,7 @@ fn check_conditions(ctx: &Ctx, rec: &ObjectRecord, prefix: &str, copy: bool) -> 
     let parse = |v: &str| {
         httpdate::parse_http_date(v.trim())
             .ok()
-            .map(|t| crate::storage_secs(t))
+            .map(crate::storage_secs)
     };
     if let Some(since) = h("if-unmodified-since").as_deref().and_then(parse) {
         if modified > since {

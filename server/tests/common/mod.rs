@@ -27,7 +27,7 @@ impl Server {
             .arg("127.0.0.1:0")
             .arg("--data-dir")
             .arg(data_dir);
-        if !extra.iter().any(|a| *a == "--config") {
+        if !extra.contains(&"--config") {
             cmd.args(["--access-key-id", AK, "--access-key-secret", SK]);
         }
         cmd.args(extra)
