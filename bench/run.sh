@@ -27,3 +27,6 @@ bash tests/signing/run.sh venv
   source bindings/python/setup-venv.sh release bindings/python/bench-requirements.txt >/dev/null
   python bench/python_bench.py
 )
+
+# --- client-side encryption (cse area): cipher throughput vs aws-lc-rs, 1 GiB encrypted transfers ---
+bash bench/cse_bench.sh

@@ -355,3 +355,43 @@ fn known_answer_matches_the_format_document() {
         plain
     );
 }
+
+#[tokio::test]
+async fn staged_zero_copy_encryption_equals_the_copying_path() {
+    let keys = keys_a();
+    for mode in [
+        ContentMode::Compatible,
+        ContentMode::Authenticated { segment_size: 64 },
+    ] {
+        for (size, part) in [(1000u64, 256u64), (1024, 256), (0, 256), (500, 512)] {
+            let enc = ObjectEncryptor::new_multipart(keys.writer().as_ref(), &mode, size, part)
+                .await
+                .unwrap();
+            let plain = Rng(size).bytes(size as usize);
+            let mut parts = Vec::new();
+            for n in 1..=enc.part_count() as u32 {
+                let (a, b) = enc.part_bounds(n).unwrap();
+                let (mut buf, slots) = enc.stage(a, (b - a) as usize).unwrap();
+                let mut at = a as usize;
+                for slot in slots {
+                    let len = slot.len();
+                    buf[slot].copy_from_slice(&plain[at..at + len]);
+                    at += len;
+                }
+                assert_eq!(at as u64, b);
+                enc.seal_staged(a, &mut buf).unwrap();
+                assert_eq!(
+                    buf,
+                    enc.encrypt_part(n, plain[a as usize..b as usize].to_vec())
+                        .unwrap(),
+                    "{mode:?} part {n}"
+                );
+                parts.push(buf);
+            }
+            let dec = ObjectDecryptor::new(&keys, enc.envelope().clone())
+                .await
+                .unwrap();
+            assert_eq!(dec.decrypt_object(parts.concat()).unwrap(), plain);
+        }
+    }
+}

@@ -203,36 +203,80 @@ impl SegmentCipher {
     /// Seals plaintext that starts at the first byte of segment `first` and covers whole
     /// segments (the object's last segment may be short). Returns the stored bytes.
     pub fn seal(&self, first: u64, plaintext: &[u8]) -> Result<Vec<u8>> {
-        let s = self.layout.segment_size as usize;
-        let segments = (plaintext.len().div_ceil(s)).max(1) as u64;
-        let mut out = Vec::with_capacity(plaintext.len() + segments as usize * TAG_LEN as usize);
+        let mut out = Vec::new();
+        self.seal_into(first, plaintext, &mut out)?;
+        Ok(out)
+    }
+
+    /// As [`Self::seal`], appending the stored bytes to `out` (reuse it across calls to
+    /// avoid page faults on fresh memory). Each segment is encrypted straight from
+    /// `plaintext` into its stored place (AES-GCM scatter: no intermediate copy).
+    pub fn seal_into(&self, first: u64, plaintext: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        let len = plaintext.len() as u64;
+        let count = if len == 0 {
+            1
+        } else {
+            len.div_ceil(self.layout.segment_size)
+        };
+        let covered = (first..first + count)
+            .try_fold(0u64, |acc, i| {
+                (i < self.layout.segment_count())
+                    .then(|| acc + self.layout.segment_plaintext_len(i))
+            })
+            .filter(|&total| total == len);
+        if covered.is_none() {
+            return Err(self.misaligned(first, plaintext.len()));
+        }
+        let base = out.len();
+        out.resize(base + plaintext.len() + (count * TAG_LEN) as usize, 0);
+        let mut src = 0usize;
+        let mut dst = base;
+        for index in first..first + count {
+            let n = self.layout.segment_plaintext_len(index) as usize;
+            let stored = n + TAG_LEN as usize;
+            self.key
+                .seal_in_place_scatter(
+                    self.layout.nonce(index),
+                    Aad::from(self.layout.aad(index)),
+                    &mut [],
+                    &plaintext[src..src + n],
+                    &mut out[dst..dst + stored],
+                )
+                .map_err(|_| Error::new(ErrorKind::Crypto, "AES-GCM encryption failed"))?;
+            src += n;
+            dst += stored;
+        }
+        Ok(())
+    }
+
+    /// Seals in place segments already laid out at their stored offsets: `buf` holds, for
+    /// each segment from `first` on, its plaintext followed by a 16-byte slot for the tag
+    /// (see [`SegmentLayout::stored_range`]). This is the zero-copy path: a reader can put
+    /// file data straight into the slots.
+    pub fn seal_staged(&self, first: u64, buf: &mut [u8]) -> Result<()> {
+        let mut at = 0usize;
         let mut index = first;
-        let mut rest = plaintext;
-        loop {
+        while at < buf.len() || index == first {
             if index >= self.layout.segment_count() {
-                return Err(self.misaligned(first, plaintext.len()));
+                return Err(self.misaligned(first, buf.len()));
             }
-            let want = self.layout.segment_plaintext_len(index) as usize;
-            if rest.len() < want {
-                return Err(self.misaligned(first, plaintext.len()));
+            let n = self.layout.segment_plaintext_len(index) as usize;
+            if buf.len() - at < n + TAG_LEN as usize {
+                return Err(self.misaligned(first, buf.len()));
             }
-            let start = out.len();
-            out.extend_from_slice(&rest[..want]);
             let tag = self
                 .key
                 .seal_in_place_separate_tag(
                     self.layout.nonce(index),
                     Aad::from(self.layout.aad(index)),
-                    &mut out[start..],
+                    &mut buf[at..at + n],
                 )
                 .map_err(|_| Error::new(ErrorKind::Crypto, "AES-GCM encryption failed"))?;
-            out.extend_from_slice(tag.as_ref());
-            rest = &rest[want..];
+            buf[at + n..at + n + TAG_LEN as usize].copy_from_slice(tag.as_ref());
+            at += n + TAG_LEN as usize;
             index += 1;
-            if rest.is_empty() {
-                return Ok(out);
-            }
         }
+        Ok(())
     }
 
     fn misaligned(&self, first: u64, len: usize) -> Error {

@@ -82,7 +82,7 @@ pub struct EncryptedMultipartUpload {
     pub bucket: String,
     pub key: String,
     pub upload_id: String,
-    encryptor: Arc<ObjectEncryptor>,
+    pub(super) encryptor: Arc<ObjectEncryptor>,
 }
 
 impl EncryptedMultipartUpload {

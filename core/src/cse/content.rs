@@ -203,18 +203,30 @@ impl ObjectEncryptor {
     /// `offset` must be a segment boundary and the bytes whole segments (the last may end
     /// the object).
     pub fn encrypt_at(&self, offset: u64, plaintext: Vec<u8>) -> Result<Vec<u8>> {
-        if offset + plaintext.len() as u64 > self.plaintext_size {
-            return Err(invalid(format!(
-                "{} bytes at offset {offset} run past the declared size {}",
-                plaintext.len(),
-                self.plaintext_size
-            )));
-        }
         match &self.cipher {
-            Cipher::Ctr(ctr) => {
+            Cipher::Ctr(_) => {
                 let mut buf = plaintext;
-                ctr.apply_keystream_at(offset, &mut buf)?;
+                self.check_span(offset, buf.len())?;
+                self.apply_ctr(offset, &mut buf)?;
                 Ok(buf)
+            }
+            Cipher::Segmented(_) => {
+                let mut out = Vec::new();
+                self.encrypt_into(offset, &plaintext, &mut out)?;
+                Ok(out)
+            }
+        }
+    }
+
+    /// As [`Self::encrypt_at`], appending the stored bytes to `out` (a buffer reused across
+    /// parts avoids fresh-memory page faults).
+    pub fn encrypt_into(&self, offset: u64, plaintext: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        self.check_span(offset, plaintext.len())?;
+        match &self.cipher {
+            Cipher::Ctr(_) => {
+                let start = out.len();
+                out.extend_from_slice(plaintext);
+                self.apply_ctr(offset, &mut out[start..])
             }
             Cipher::Segmented(c) => {
                 let s = c.layout().segment_size();
@@ -223,8 +235,69 @@ impl ObjectEncryptor {
                         "offset {offset} is not a multiple of the segment size {s}"
                     )));
                 }
-                c.seal(offset / s, &plaintext)
+                c.seal_into(offset / s, plaintext, out)
             }
+        }
+    }
+
+    /// Zero-copy encryption for the authenticated format: returns a buffer of the stored
+    /// size of plaintext `[offset, offset + len)` and the ranges in it where the plaintext
+    /// goes (one per segment; the gaps are tag slots). Fill them, then call
+    /// [`Self::seal_staged`]. Compatible format: one range covering the buffer.
+    pub fn stage(&self, offset: u64, len: usize) -> Result<(Vec<u8>, Vec<std::ops::Range<usize>>)> {
+        self.check_span(offset, len)?;
+        match &self.cipher {
+            Cipher::Ctr(_) => Ok((vec![0u8; len], vec![0..len])),
+            Cipher::Segmented(c) => {
+                let layout = c.layout();
+                let s = layout.segment_size();
+                if offset % s != 0 {
+                    return Err(invalid(format!(
+                        "offset {offset} is not a multiple of the segment size {s}"
+                    )));
+                }
+                let mut ranges = Vec::new();
+                let (mut at, mut left, mut index) = (0usize, len as u64, offset / s);
+                loop {
+                    let n = layout.segment_plaintext_len(index).min(left) as usize;
+                    ranges.push(at..at + n);
+                    at += n + TAG_LEN as usize;
+                    left -= n as u64;
+                    index += 1;
+                    if left == 0 || index >= layout.segment_count() {
+                        break;
+                    }
+                }
+                Ok((vec![0u8; at], ranges))
+            }
+        }
+    }
+
+    /// Encrypts a buffer from [`Self::stage`] in place (for `offset`, as staged).
+    pub fn seal_staged(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
+        match &self.cipher {
+            Cipher::Ctr(ctr) => {
+                self.check_span(offset, buf.len())?;
+                ctr.apply_keystream_at(offset, buf)
+            }
+            Cipher::Segmented(c) => c.seal_staged(offset / c.layout().segment_size(), buf),
+        }
+    }
+
+    fn check_span(&self, offset: u64, len: usize) -> Result<()> {
+        if offset + len as u64 > self.plaintext_size {
+            return Err(invalid(format!(
+                "{len} bytes at offset {offset} run past the declared size {}",
+                self.plaintext_size
+            )));
+        }
+        Ok(())
+    }
+
+    fn apply_ctr(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
+        match &self.cipher {
+            Cipher::Ctr(ctr) => ctr.apply_keystream_at(offset, buf),
+            Cipher::Segmented(_) => Err(invalid("not a compatible-format encryptor")),
         }
     }
 

@@ -68,14 +68,23 @@ fn io_err(what: String, e: std::io::Error) -> Error {
     Error::new(ErrorKind::Io, what).with_source(e)
 }
 
-fn read_at(path: &Path, offset: u64, len: usize) -> Result<Vec<u8>> {
+/// Reads the file bytes from `offset` on into `slots` of `buf`, in order.
+fn read_slots(
+    path: &Path,
+    offset: u64,
+    buf: &mut [u8],
+    slots: &[std::ops::Range<usize>],
+) -> Result<()> {
     use std::os::unix::fs::FileExt;
     let file = std::fs::File::open(path)
         .map_err(|e| io_err(format!("cannot open {}", path.display()), e))?;
-    let mut buf = vec![0u8; len];
-    file.read_exact_at(&mut buf, offset)
-        .map_err(|e| io_err(format!("cannot read {} at {offset}", path.display()), e))?;
-    Ok(buf)
+    let mut at = offset;
+    for slot in slots {
+        file.read_exact_at(&mut buf[slot.clone()], at)
+            .map_err(|e| io_err(format!("cannot read {} at {at}", path.display()), e))?;
+        at += slot.len() as u64;
+    }
+    Ok(())
 }
 
 impl EncryptionClient {
@@ -130,12 +139,26 @@ impl EncryptionClient {
                 let upload = &upload;
                 async move {
                     let (start, end) = upload.part_bounds(n)?;
-                    let data = tokio::task::spawn_blocking(move || {
-                        read_at(&path, start, (end - start) as usize)
+                    // Zero-copy: file bytes are read straight into their stored places,
+                    // then sealed in place.
+                    let (mut stored, slots) =
+                        upload.encryptor.stage(start, (end - start) as usize)?;
+                    let mut stored = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
+                        read_slots(&path, start, &mut stored, &slots)?;
+                        Ok(stored)
                     })
                     .await
                     .map_err(|e| Error::new(ErrorKind::Io, format!("file reader failed: {e}")))??;
-                    self.upload_part(upload, n, data).await
+                    upload.encryptor.seal_staged(start, &mut stored)?;
+                    self.client()
+                        .upload_part(
+                            &upload.bucket,
+                            &upload.key,
+                            &upload.upload_id,
+                            n,
+                            bytes::Bytes::from(stored),
+                        )
+                        .await
                 }
             })
             .buffer_unordered(options.parallel)

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Client-side encryption benchmark: raw cipher throughput of both formats next to aws-lc-rs
+# AES-256-CTR / AES-256-GCM, and 1 GiB encrypted upload_file/download_file next to plain
+# ones through `ossbridge serve` (needs target/release/ossbridge: make build).
+# Extra arguments go to the program: --raw-only, --raw-mib N (default 8), --size-mib N (1024).
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+export OSSBRIDGE_BIN="${OSSBRIDGE_BIN:-$REPO/target/release/ossbridge}"
+cargo bench --locked -q -p ossbridge-core --bench cse_bench -- "$@"
