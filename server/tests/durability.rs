@@ -50,6 +50,15 @@ async fn restart_after_sigterm_and_sigkill_serves_everything_acknowledged() {
             .expect(200);
         expected.push(body);
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("master.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "generated master key is private");
+    }
     let status = server.terminate();
     assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
 

@@ -174,6 +174,9 @@ pub async fn put_object(
     if len.is_some_and(|l| l > MAX_PUT_SIZE) {
         return Err(entity_too_large(MAX_PUT_SIZE));
     }
+    if ctx.header("x-oss-callback").is_some() {
+        return Err(OssError::not_implemented("PutObject with x-oss-callback"));
+    }
     let meta = meta_from_request(ctx)?;
     check_forbid_overwrite(state, ctx, ctx.bucket(), ctx.key())?;
     let requested = sse::from_headers(&ctx.headers)?;
