@@ -6,7 +6,8 @@ holds), PUT and GET of 1,000 objects of 4 KiB (one after another), and GetObject
 of a 1 GiB object. CRC-64 checking is left at each SDK's default (on). Each cell runs in its
 own process, so "peak RSS" is that process's VmHWM; "over payload" subtracts the RSS before
 the call (interpreter, SDK, payload the caller holds) and, for an in-memory GET, the size of
-the bytes returned.
+the bytes returned. For the large object, a `curl` row (presigned URL, bytes from a file or to
+/dev/null) shows what the server itself sustains on this machine.
 
 Usage: bench/python_bench.py [--large-mib 256] [--small-count 1000] [--file-gib 1] [--repeat 2]
 (run by bench/run.sh inside the venv that bindings/python/setup-venv.sh makes.)
@@ -84,7 +85,31 @@ class Client:
             self.b.get_object_to_file(key, path)
 
 
+def curl_worker(op: str, endpoint: str, bucket: str, size: int, workdir: str) -> dict:
+    """The server's own ceiling: curl moving the same bytes through a presigned URL."""
+    import ossbridge
+
+    signer = ossbridge.Bucket(ossbridge.Auth(KEY_ID, SECRET), endpoint, bucket)
+    if op == "put-large":
+        path = os.path.join(workdir, "curl-upload")
+        with open(path, "wb") as f:
+            f.write(os.urandom(size))
+        url = signer.sign_url("PUT", "large-curl", 600, headers={"Content-Type": "application/octet-stream"})
+        cmd = ["curl", "-sf", "-X", "PUT", "-H", "Content-Type: application/octet-stream", "-T", path, url]
+    else:
+        url = signer.sign_url("GET", "large", 600)
+        cmd = ["curl", "-sf", "-o", "/dev/null", url]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    seconds = time.perf_counter() - start
+    if op == "put-large":
+        os.remove(path)
+    return {"seconds": seconds, "bytes": size, "peak_rss_mib": float("nan"), "over_payload_mib": float("nan"), "held_mib": 0}
+
+
 def worker(sdk: str, op: str, endpoint: str, bucket: str, size: int, count: int, workdir: str) -> dict:
+    if sdk == "curl":
+        return curl_worker(op, endpoint, bucket, size, workdir)
     client = Client(sdk, endpoint, bucket)
     client.put(f"warmup-{sdk}", b"x")  # connection, imports and signing set up before timing
     payload_held = 0
@@ -200,7 +225,7 @@ def main() -> None:
         os.sync()
 
         print(f"Python SDKs against ossbridge serve at {endpoint} (CRC-64 on, one process per cell, best of {args.repeat})")
-        header = f"| {'operation':<24} | {'SDK':<20} | {'MiB/s':>8} | {'objects/s':>9} | {'peak RSS MiB':>12} | {'over payload MiB':>16} | {'vs oss2':>7} |"
+        header = f"| {'operation':<24} | {'SDK':<21} | {'MiB/s':>8} | {'objects/s':>9} | {'peak RSS MiB':>12} | {'over payload MiB':>16} | {'vs oss2':>7} |"
         print(header)
         print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
         for label, op, size, count in rows:
@@ -209,7 +234,9 @@ def main() -> None:
             # The machine is shared: each cell runs --repeat times, the fastest run counts
             # (and the highest peak RSS).
             results = {}
-            for sdk in SDKS:
+            # curl through a presigned URL shows what the server itself sustains.
+            sdks = SDKS + (["curl"] if op in ("put-large", "get-large") and shutil.which("curl") else [])
+            for sdk in sdks:
                 runs = [run_cell(sdk, op, endpoint, bucket_name, size, count, workdir) for _ in range(args.repeat)]
                 good = [r for r in runs if "error" not in r]
                 if not good:
@@ -220,15 +247,18 @@ def main() -> None:
                 best["over_payload_mib"] = max(r["over_payload_mib"] for r in good)
                 results[sdk] = best
             base = results["oss2"].get("seconds")
-            for sdk in SDKS:
+            for sdk in sdks:
                 r = results[sdk]
                 if "error" in r:
-                    print(f"| {label:<24} | {sdk:<20} | {'error: ' + r['error']} |")
+                    print(f"| {label:<24} | {sdk:<21} | {'error: ' + r['error']} |")
                     continue
                 mibs = r["bytes"] / MiB / r["seconds"]
                 per_s = count / r["seconds"]
                 speedup = f"{base / r['seconds']:.1f}x" if base else "-"
-                print(f"| {label:<24} | {sdk:<20} | {mibs:8.1f} | {per_s:9.1f} | {r['peak_rss_mib']:12.1f} | {r['over_payload_mib']:16.1f} | {speedup:>7} |")
+                name = "curl (server ceiling)" if sdk == "curl" else sdk
+                rss = "-" if sdk == "curl" else f"{r['peak_rss_mib']:.1f}"
+                over = "-" if sdk == "curl" else f"{r['over_payload_mib']:.1f}"
+                print(f"| {label:<24} | {name:<21} | {mibs:8.1f} | {per_s:9.1f} | {rss:>12} | {over:>16} | {speedup:>7} |")
     finally:
         server.terminate()
         server.wait(timeout=30)
