@@ -111,3 +111,37 @@ def test_the_gil_is_released_while_data_moves(auth, endpoint: str, bucket_name: 
     # With the GIL held for the whole transfer the counter would barely move.
     print(f"counter ticks {ticks} in {elapsed:.2f} s")
     assert ticks > 0.25 * elapsed * 1000 * 0.5, (ticks, elapsed)
+
+
+MEMORY_SCRIPT = textwrap.dedent(
+    """
+    import os, sys
+    import ossbridge
+
+    def kib(field):
+        for line in open("/proc/self/status"):
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+
+    endpoint, bucket_name, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    bucket = ossbridge.Bucket(ossbridge.Auth({id!r}, {secret!r}), endpoint, bucket_name)
+    bucket.put_object("memory", os.urandom(size))
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # resets VmHWM to the current RSS
+    before = kib("VmRSS")
+    data = bucket.get_object("memory").read()
+    assert len(data) == size
+    print((kib("VmHWM") - before) * 1024 - size)
+    """
+).format(id=ACCESS_KEY_ID, secret=ACCESS_KEY_SECRET)
+
+
+def test_reading_a_whole_object_costs_little_beyond_the_bytes_returned(endpoint: str, bucket_name: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    script = tmp_path / "memory.py"
+    script.write_text(MEMORY_SCRIPT)
+    size = 64 << 20
+    proc = subprocess.run([sys.executable, str(script), endpoint, bucket_name, str(size)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    overhead = int(proc.stdout.strip().splitlines()[-1])
+    # read() fills the result bytes in place: no second copy of the object.
+    assert overhead < 24 << 20, f"read() of {size >> 20} MiB peaked {overhead >> 20} MiB above the data"
