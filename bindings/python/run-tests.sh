@@ -8,8 +8,9 @@ root=$(cd "$here/../.." && pwd)
 source "$here/setup-venv.sh" dev
 
 # The server every test talks to (make test builds it first; build it when run alone).
-[ -x "$root/target/release/ossbridge" ] || (cd "$root" && cargo build --release --locked --bin ossbridge)
-export OSSBRIDGE_SERVER_BIN=$root/target/release/ossbridge
+target=${CARGO_TARGET_DIR:-$root/target}
+[ -x "$target/release/ossbridge" ] || (cd "$root" && cargo build --release --locked --bin ossbridge)
+export OSSBRIDGE_SERVER_BIN=$target/release/ossbridge
 
 cd "$here"
 python -m pytest tests -q -p no:cacheprovider "$@"
