@@ -105,6 +105,13 @@ typedef struct ossbridge_client ossbridge_client;
 typedef struct ossbridge_config ossbridge_config;
 
 /**
+ * A client-side encryption client. Thread-safe like ::ossbridge_client; it keeps what it needs
+ * of the client it was made from, which may be freed first. Release with
+ * ossbridge_crypto_client_free().
+ */
+typedef struct ossbridge_crypto_client ossbridge_crypto_client;
+
+/**
  * Details of a failed call. Every string is non-NULL, NUL-terminated and empty when OSS did not
  * send that field (or when the failure happened before any response). Owned by the caller;
  * release with ossbridge_error_free().
@@ -184,6 +191,12 @@ typedef struct ossbridge_bucket_encryption_result {
  * (An integer, not an enum, so that any value C passes is well-defined and can be rejected.)
  */
 typedef uint32_t ossbridge_signature_version;
+
+/**
+ * Content format a crypto client writes: one of the OSSBRIDGE_CRYPTO_MODE_* values. Reading
+ * accepts both.
+ */
+typedef uint32_t ossbridge_crypto_mode;
 
 /**
  * Server-side encryption of a new object (PutObject, CopyObject, upload_file). All NULL means
@@ -302,49 +315,6 @@ typedef struct ossbridge_object_result {
 } ossbridge_object_result;
 
 /**
- * Options of CopyObject.
- */
-typedef struct ossbridge_copy_options {
-  /**
-   * SSE of the destination. The source's encryption is not copied.
-   */
-  struct ossbridge_sse_options sse;
-  /**
-   * false: keep the source's content type and metadata (OSS's default, COPY);
-   * true: replace them with `content_type` and `metadata` below (REPLACE).
-   */
-  bool replace_metadata;
-  const char *content_type;
-  const struct ossbridge_pair *metadata;
-  size_t metadata_len;
-  /**
-   * Raw request headers, as in ::ossbridge_put_options.
-   */
-  const struct ossbridge_pair *headers;
-  size_t headers_len;
-} ossbridge_copy_options;
-
-/**
- * A presigned URL. Release with ossbridge_presigned_url_free().
- */
-typedef struct ossbridge_presigned_url {
-  const char *url;
-  /**
-   * The HTTP method the URL is signed for.
-   */
-  const char *method;
-  /**
-   * Unix time (seconds) when the URL stops working.
-   */
-  int64_t expiration;
-  /**
-   * Headers the request must carry exactly as signed (may be empty).
-   */
-  const struct ossbridge_pair *signed_headers;
-  size_t signed_headers_len;
-} ossbridge_presigned_url;
-
-/**
  * Options of ossbridge_client_upload_file(). Zero-initialise and set what you need; zero
  * numbers mean the defaults. A NULL options pointer means all defaults.
  */
@@ -419,6 +389,49 @@ typedef struct ossbridge_upload_result {
 } ossbridge_upload_result;
 
 /**
+ * Options of CopyObject.
+ */
+typedef struct ossbridge_copy_options {
+  /**
+   * SSE of the destination. The source's encryption is not copied.
+   */
+  struct ossbridge_sse_options sse;
+  /**
+   * false: keep the source's content type and metadata (OSS's default, COPY);
+   * true: replace them with `content_type` and `metadata` below (REPLACE).
+   */
+  bool replace_metadata;
+  const char *content_type;
+  const struct ossbridge_pair *metadata;
+  size_t metadata_len;
+  /**
+   * Raw request headers, as in ::ossbridge_put_options.
+   */
+  const struct ossbridge_pair *headers;
+  size_t headers_len;
+} ossbridge_copy_options;
+
+/**
+ * A presigned URL. Release with ossbridge_presigned_url_free().
+ */
+typedef struct ossbridge_presigned_url {
+  const char *url;
+  /**
+   * The HTTP method the URL is signed for.
+   */
+  const char *method;
+  /**
+   * Unix time (seconds) when the URL stops working.
+   */
+  int64_t expiration;
+  /**
+   * Headers the request must carry exactly as signed (may be empty).
+   */
+  const struct ossbridge_pair *signed_headers;
+  size_t signed_headers_len;
+} ossbridge_presigned_url;
+
+/**
  * OSS V4 signature (HMAC-SHA256, needs the region). The default.
  */
 #define OSSBRIDGE_SIGNATURE_VERSION_V4 4
@@ -427,6 +440,18 @@ typedef struct ossbridge_upload_result {
  * OSS V1 signature (HMAC-SHA1).
  */
 #define OSSBRIDGE_SIGNATURE_VERSION_V1 1
+
+/**
+ * AES-256-CTR as the official OSS SDKs write it (interoperable; a full read checks the
+ * plaintext MD5 when present, ranged reads cannot be verified).
+ */
+#define OSSBRIDGE_CRYPTO_MODE_COMPATIBLE 0
+
+/**
+ * Segmented AES-256-GCM with key commitment (ossbridge only): every read, ranged ones
+ * included, is verified; tampering, truncation and reordering are detected.
+ */
+#define OSSBRIDGE_CRYPTO_MODE_AUTHENTICATED 1
 
 #ifdef __cplusplus
 extern "C" {
@@ -548,6 +573,89 @@ enum ossbridge_status ossbridge_config_set_connect_timeout_ms(struct ossbridge_c
 enum ossbridge_status ossbridge_config_set_request_timeout_ms(struct ossbridge_config *config,
                                                               uint64_t timeout_ms,
                                                               struct ossbridge_error **error_out);
+
+/**
+ * A crypto client whose data keys are wrapped with an RSA key pair (PEM, PKCS#1 or PKCS#8).
+ * `private_pem` may be NULL (encrypt only); `public_pem` may be NULL when the private key is
+ * given. `*crypto_out` receives the new client.
+ */
+enum ossbridge_status ossbridge_crypto_client_new_rsa(const struct ossbridge_client *client,
+                                                      const char *public_pem,
+                                                      const char *private_pem,
+                                                      ossbridge_crypto_mode mode,
+                                                      struct ossbridge_crypto_client **crypto_out,
+                                                      struct ossbridge_error **error_out);
+
+/**
+ * A crypto client whose data keys are wrapped with a local 16- or 32-byte AES key (AES key
+ * wrap). The key bytes are copied and wiped when the crypto client is freed.
+ */
+enum ossbridge_status ossbridge_crypto_client_new_aes_key(const struct ossbridge_client *client,
+                                                          const uint8_t *key,
+                                                          size_t key_len,
+                                                          ossbridge_crypto_mode mode,
+                                                          struct ossbridge_crypto_client **crypto_out,
+                                                          struct ossbridge_error **error_out);
+
+/**
+ * Releases a crypto client. NULL is allowed. No call may be running on it.
+ */
+void ossbridge_crypto_client_free(struct ossbridge_crypto_client *crypto);
+
+/**
+ * Encrypts `data_len` bytes from `data` and uploads them to `bucket/key`. `options` may set the
+ * content type, user metadata and raw headers; server-side encryption on top is refused.
+ * `options` and `result_out` may be NULL.
+ */
+enum ossbridge_status ossbridge_crypto_client_put_object(const struct ossbridge_crypto_client *crypto,
+                                                         const char *bucket,
+                                                         const char *key,
+                                                         const uint8_t *data,
+                                                         size_t data_len,
+                                                         const struct ossbridge_put_options *options,
+                                                         struct ossbridge_object_result **result_out,
+                                                         struct ossbridge_error **error_out);
+
+/**
+ * Downloads and decrypts `bucket/key`, whole (`range` NULL) or one range ("bytes=0-99",
+ * "bytes=100-", "bytes=-100"). The plaintext is in `(*result_out)->data`; `object_size` is the
+ * plaintext size of the whole object. A tampered object, a wrong key or missing encryption
+ * metadata fail with OSSBRIDGE_STATUS_CRYPTO and return no data.
+ */
+enum ossbridge_status ossbridge_crypto_client_get_object(const struct ossbridge_crypto_client *crypto,
+                                                         const char *bucket,
+                                                         const char *key,
+                                                         const char *range,
+                                                         struct ossbridge_object_result **result_out,
+                                                         struct ossbridge_error **error_out);
+
+/**
+ * Encrypts and uploads the local file at `path` (multipart above the threshold, parts in
+ * parallel). Of `options`, `part_size` (a multiple of 16, at least 100 KiB), `parallel`,
+ * `multipart_threshold`, `content_type`, `metadata` and `headers` apply; SSE and
+ * `checkpoint_file` are refused. `size` in the result is the plaintext size.
+ */
+enum ossbridge_status ossbridge_crypto_client_upload_file(const struct ossbridge_crypto_client *crypto,
+                                                          const char *bucket,
+                                                          const char *key,
+                                                          const char *path,
+                                                          const struct ossbridge_upload_options *options,
+                                                          struct ossbridge_upload_result **result_out,
+                                                          struct ossbridge_error **error_out);
+
+/**
+ * Downloads and decrypts `bucket/key` into the file at `path` with ranged GETs in parallel
+ * (`part_size` 0 = 8 MiB, `parallel` 0 = 4). A failed or tampered download leaves no file.
+ * `result_out` may be NULL.
+ */
+enum ossbridge_status ossbridge_crypto_client_download_file(const struct ossbridge_crypto_client *crypto,
+                                                            const char *bucket,
+                                                            const char *key,
+                                                            const char *path,
+                                                            uint64_t part_size,
+                                                            uint32_t parallel,
+                                                            struct ossbridge_upload_result **result_out,
+                                                            struct ossbridge_error **error_out);
 
 /**
  * Releases an error returned through an `error_out` parameter. NULL is allowed.

@@ -43,6 +43,7 @@ bash bindings/c/install.sh "$prefix" release
 [ -x "$BIN" ] || $CARGO build --locked --release --bin ossbridge
 
 export OSSBRIDGE_TEST_ACCESS_KEY_ID=LTAI5tCTESTACCESSKEY
+export OSSBRIDGE_TEST_RSA_KEY_DIR=$root/tests/vectors/cse/keys
 export OSSBRIDGE_TEST_ACCESS_KEY_SECRET=cTestAccessKeySecret0123456789
 mkdir -p "$work/data" "$work/files"
 OSSBRIDGE_TEST_KMS_KEY_ID=$("$BIN" kms create-key --data-dir "$work/data" --alias c-tests)

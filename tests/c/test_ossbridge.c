@@ -4,7 +4,8 @@
  * Environment: OSSBRIDGE_TEST_ENDPOINT (http://127.0.0.1:PORT), OSSBRIDGE_TEST_ACCESS_KEY_ID,
  * OSSBRIDGE_TEST_ACCESS_KEY_SECRET, OSSBRIDGE_TEST_TMPDIR, OSSBRIDGE_TEST_KMS_KEY_ID (a CMK created
  * in the server's local KMS with `ossbridge kms create-key`); the server runs with
- * OSSBRIDGE_SERVER_DEBUG_CORRUPT_SUFFIX=.corrupt (GETs of such keys come back with a flipped byte). */
+ * OSSBRIDGE_SERVER_DEBUG_CORRUPT_SUFFIX=.corrupt (GETs of such keys come back with a flipped byte);
+ * OSSBRIDGE_TEST_RSA_KEY_DIR holds the RSA test keys (tests/vectors/cse/keys). */
 #define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -767,6 +768,208 @@ static void test_upload_file_resumes_after_the_uploader_is_killed(void) {
   free(data);
 }
 
+/* ---- client-side encryption ---------------------------------------------------------------- */
+
+static const unsigned char AES_KEY[32] = "0123456789abcdef0123456789abcdef";
+
+static char *read_text(const char *name) {
+  char path[1024];
+  size_t n = 0;
+  snprintf(path, sizeof path, "%s/%s", getenv("OSSBRIDGE_TEST_RSA_KEY_DIR"), name);
+  unsigned char *data = read_file(path, &n);
+  if (!data) return NULL;
+  char *text = malloc(n + 1);
+  memcpy(text, data, n);
+  text[n] = '\0';
+  free(data);
+  return text;
+}
+
+static void test_crypto_client_aes_key_round_trip_and_ranges(void) {
+  ossbridge_crypto_client *crypto = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_crypto_client_new_aes_key(client, AES_KEY, 32, OSSBRIDGE_CRYPTO_MODE_COMPATIBLE, &crypto, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (!crypto) return;
+  const char *text = "client-side encrypted text, readable by the official crypto clients";
+  ossbridge_object_result *put = NULL, *raw = NULL, *get = NULL;
+  CHECK(ossbridge_crypto_client_put_object(crypto, bucket, "cse/aes.txt", (const uint8_t *)text, strlen(text), NULL,
+                                           &put, &err) == OSSBRIDGE_STATUS_OK);
+  if (put) CHECK(put->http_status == 200 && put->etag != NULL);
+  /* What OSS stores is ciphertext plus the envelope in user metadata. */
+  CHECK(ossbridge_client_get_object(client, bucket, "cse/aes.txt", &raw, &err) == OSSBRIDGE_STATUS_OK);
+  if (raw) {
+    CHECK(raw->data_len == strlen(text) && memcmp(raw->data, text, raw->data_len) != 0);
+    CHECK(find_pair(raw->metadata, raw->metadata_len, "client-side-encryption-key") != NULL);
+    CHECK(find_pair(raw->metadata, raw->metadata_len, "client-side-encryption-start") != NULL);
+  }
+  CHECK(ossbridge_crypto_client_get_object(crypto, bucket, "cse/aes.txt", NULL, &get, &err) == OSSBRIDGE_STATUS_OK);
+  if (get) {
+    CHECK(get->data_len == strlen(text) && memcmp(get->data, text, get->data_len) == 0);
+    CHECK(get->object_size == strlen(text));
+  }
+  ossbridge_object_result_free(get);
+  get = NULL;
+  CHECK(ossbridge_crypto_client_get_object(crypto, bucket, "cse/aes.txt", "bytes=7-19", &get, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (get) {
+    CHECK(get->data_len == 13 && memcmp(get->data, text + 7, 13) == 0);
+    CHECK(get->object_size == strlen(text));
+  }
+  ossbridge_object_result_free(get);
+  get = NULL;
+  CHECK(ossbridge_crypto_client_get_object(crypto, bucket, "cse/aes.txt", "bytes=-4", &get, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->data_len == 4 && memcmp(get->data, text + strlen(text) - 4, 4) == 0);
+  ossbridge_object_result_free(get);
+  CHECK(ossbridge_crypto_client_get_object(crypto, bucket, "cse/aes.txt", "lines=1-2", &get, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_error_shape(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  ossbridge_error_free(err);
+  ossbridge_object_result_free(put);
+  ossbridge_object_result_free(raw);
+  ossbridge_crypto_client_free(crypto);
+}
+
+static void test_crypto_client_rsa_authenticated_detects_tampering(void) {
+  char *public_pem = read_text("rsa2048_A.public_pkcs1.pem"), *private_pem = read_text("rsa2048_A.private_pkcs8.pem");
+  CHECK(public_pem && private_pem);
+  ossbridge_crypto_client *crypto = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_crypto_client_new_rsa(client, public_pem, private_pem, OSSBRIDGE_CRYPTO_MODE_AUTHENTICATED, &crypto,
+                                        &err) == OSSBRIDGE_STATUS_OK);
+  free(public_pem);
+  free(private_pem);
+  if (!crypto) return;
+  size_t len = 200 * 1024;
+  unsigned char *data = pattern(len, 17);
+  ossbridge_object_result *get = NULL, *raw = NULL;
+  CHECK(ossbridge_crypto_client_put_object(crypto, bucket, "cse/rsa.bin", data, len, NULL, NULL, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_crypto_client_get_object(crypto, bucket, "cse/rsa.bin", "bytes=100000-100099", &get, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->data_len == 100 && memcmp(get->data, data + 100000, 100) == 0);
+  ossbridge_object_result_free(get);
+  get = NULL;
+
+  /* Flip one stored byte, keep the envelope: every read covering it must fail. */
+  CHECK(ossbridge_client_get_object(client, bucket, "cse/rsa.bin", &raw, &err) == OSSBRIDGE_STATUS_OK);
+  if (raw) {
+    unsigned char *stored = malloc(raw->data_len);
+    memcpy(stored, raw->data, raw->data_len);
+    stored[150000] ^= 0x01;
+    ossbridge_put_options options = {0};
+    options.metadata = raw->metadata;
+    options.metadata_len = raw->metadata_len;
+    CHECK(ossbridge_client_put_object(client, bucket, "cse/rsa.bin", stored, raw->data_len, &options, NULL, &err) ==
+          OSSBRIDGE_STATUS_OK);
+    free(stored);
+  }
+  ossbridge_object_result_free(raw);
+  CHECK(ossbridge_crypto_client_get_object(crypto, bucket, "cse/rsa.bin", NULL, &get, &err) ==
+        OSSBRIDGE_STATUS_CRYPTO);
+  CHECK(get == NULL);
+  check_local_error(err, OSSBRIDGE_STATUS_CRYPTO, "");
+  ossbridge_error_free(err);
+  CHECK(ossbridge_crypto_client_get_object(crypto, bucket, "cse/rsa.bin", "bytes=149990-150010", &get, &err) ==
+        OSSBRIDGE_STATUS_CRYPTO);
+  ossbridge_error_free(err);
+  /* A range away from the flipped byte still verifies. */
+  CHECK(ossbridge_crypto_client_get_object(crypto, bucket, "cse/rsa.bin", "bytes=0-99", &get, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->data_len == 100 && memcmp(get->data, data, 100) == 0);
+  ossbridge_object_result_free(get);
+  free(data);
+  ossbridge_crypto_client_free(crypto);
+}
+
+static void test_crypto_client_refuses_wrong_keys_and_plain_objects(void) {
+  unsigned char other_key[32];
+  memcpy(other_key, AES_KEY, 32);
+  other_key[0] ^= 0xff;
+  ossbridge_crypto_client *wrong = NULL;
+  ossbridge_object_result *get = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_crypto_client_new_aes_key(client, other_key, 32, OSSBRIDGE_CRYPTO_MODE_COMPATIBLE, &wrong, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (!wrong) return;
+  CHECK(ossbridge_crypto_client_get_object(wrong, bucket, "cse/aes.txt", NULL, &get, &err) == OSSBRIDGE_STATUS_CRYPTO);
+  check_local_error(err, OSSBRIDGE_STATUS_CRYPTO, "");
+  ossbridge_error_free(err);
+  CHECK(ossbridge_client_put_object(client, bucket, "cse/plain.txt", (const uint8_t *)"plain", 5, NULL, NULL, NULL) ==
+        OSSBRIDGE_STATUS_OK);
+  CHECK(ossbridge_crypto_client_get_object(wrong, bucket, "cse/plain.txt", NULL, &get, &err) ==
+        OSSBRIDGE_STATUS_CRYPTO);
+  check_local_error(err, OSSBRIDGE_STATUS_CRYPTO, "no client-side encryption metadata");
+  ossbridge_error_free(err);
+  CHECK(ossbridge_crypto_client_get_object(wrong, bucket, "cse/missing.txt", NULL, &get, &err) ==
+        OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchKey");
+  ossbridge_error_free(err);
+  ossbridge_put_options sse = {0};
+  sse.sse.server_side_encryption = "KMS";
+  CHECK(ossbridge_crypto_client_put_object(wrong, bucket, "cse/x", (const uint8_t *)"x", 1, &sse, NULL, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "server-side encryption");
+  ossbridge_error_free(err);
+  ossbridge_crypto_client_free(wrong);
+
+  ossbridge_crypto_client *bad = NULL;
+  CHECK(ossbridge_crypto_client_new_aes_key(client, AES_KEY, 5, OSSBRIDGE_CRYPTO_MODE_COMPATIBLE, &bad, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_error_shape(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  ossbridge_error_free(err);
+  CHECK(ossbridge_crypto_client_new_aes_key(client, AES_KEY, 32, 7, &bad, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "OSSBRIDGE_CRYPTO_MODE_COMPATIBLE");
+  ossbridge_error_free(err);
+  CHECK(ossbridge_crypto_client_new_rsa(client, "not a pem", NULL, OSSBRIDGE_CRYPTO_MODE_COMPATIBLE, &bad, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_error_shape(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  ossbridge_error_free(err);
+  CHECK(bad == NULL);
+}
+
+static void test_crypto_client_upload_and_download_files(void) {
+  ossbridge_crypto_client *crypto = NULL;
+  CHECK(ossbridge_crypto_client_new_aes_key(client, AES_KEY, 32, OSSBRIDGE_CRYPTO_MODE_AUTHENTICATED, &crypto, NULL) ==
+        OSSBRIDGE_STATUS_OK);
+  if (!crypto) return;
+  size_t len = 1024 * 1024 + 7, back_len = 0;
+  unsigned char *data = pattern(len, 19);
+  const char *src = path_in_tmp("cse-src.bin"), *dst = path_in_tmp("cse-dst.bin");
+  CHECK(write_file(src, data, len) == 0);
+  ossbridge_upload_options options = {0};
+  options.part_size = 256 * 1024;
+  options.parallel = 2;
+  ossbridge_upload_result *up = NULL, *down = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_crypto_client_upload_file(crypto, bucket, "cse/file.bin", src, &options, &up, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (err) fprintf(stderr, "    crypto upload_file: %s\n", err->message);
+  ossbridge_error_free(err);
+  err = NULL;
+  if (up) {
+    CHECK(up->size == len);
+    CHECK(up->upload_id != NULL);
+    CHECK(up->part_count == 5);
+  }
+  CHECK(ossbridge_crypto_client_download_file(crypto, bucket, "cse/file.bin", dst, 300 * 1024, 3, &down, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (err) fprintf(stderr, "    crypto download_file: %s\n", err->message);
+  if (down) CHECK(down->size == len);
+  unsigned char *back = read_file(dst, &back_len);
+  CHECK(back && back_len == len && memcmp(back, data, len) == 0);
+  free(back);
+  free(data);
+  options.checkpoint_file = "x";
+  CHECK(ossbridge_crypto_client_upload_file(crypto, bucket, "cse/file.bin", src, &options, NULL, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  ossbridge_error_free(err);
+  ossbridge_upload_result_free(up);
+  ossbridge_upload_result_free(down);
+  ossbridge_crypto_client_free(crypto);
+}
+
 /* ---- presigned URLs ---------------------------------------------------------------------- */
 
 static void test_presigned_get_url_works_without_credentials(void) {
@@ -893,7 +1096,8 @@ static void test_delete_non_empty_bucket_is_409_then_empty_and_delete(void) {
   check_service_error(err, 409, "BucketNotEmpty");
   ossbridge_error_free(err);
   const char *keys[] = {"dir/kms.txt", "kms-sm4.bin", "raw.json", "file.bin", "plain.txt", "replaced.txt",
-                        "big/multipart.bin", "big/small.bin", "big/resume.bin", "shared.txt"};
+                        "big/multipart.bin", "big/small.bin", "big/resume.bin", "shared.txt",
+                        "cse/aes.txt", "cse/rsa.bin", "cse/plain.txt", "cse/file.bin"};
   for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
     CHECK(ossbridge_client_delete_object(client, bucket, keys[i], NULL) == OSSBRIDGE_STATUS_OK);
   CHECK(ossbridge_client_delete_bucket(client, bucket, &err) == OSSBRIDGE_STATUS_OK);
@@ -941,6 +1145,10 @@ int main(int argc, char **argv) {
   RUN(test_corrupted_download_is_a_crc_mismatch);
   RUN(test_upload_file_multipart_with_sse);
   RUN(test_upload_file_resumes_after_the_uploader_is_killed);
+  RUN(test_crypto_client_aes_key_round_trip_and_ranges);
+  RUN(test_crypto_client_rsa_authenticated_detects_tampering);
+  RUN(test_crypto_client_refuses_wrong_keys_and_plain_objects);
+  RUN(test_crypto_client_upload_and_download_files);
   RUN(test_presigned_get_url_works_without_credentials);
   RUN(test_v1_signature_client_works);
   RUN(test_wrong_secret_is_403_signature_does_not_match);

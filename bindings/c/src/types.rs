@@ -250,7 +250,7 @@ pub(crate) unsafe fn rule_from_c(
 
 // ---- core -> results -------------------------------------------------------------------
 
-fn object_result(
+pub(crate) fn object_result(
     b: &mut Builder,
     meta: &ResponseMeta,
     info: Option<&ObjectInfo>,
