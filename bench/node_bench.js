@@ -9,11 +9,13 @@
 // Scenarios: put/get of one large object from/into a Buffer, and put/get of many 4 KiB
 // objects (16 in flight), each after one warm-up request. "RSS over payload" is peak RSS minus the RSS before the call,
 // minus the payload the caller holds afterwards (the downloaded Buffer), i.e. what the
-// client itself needed.
+// client itself needed. "Max event-loop stall" is the longest the JS thread was blocked during
+// the call (perf_hooks.monitorEventLoopDelay): work done on the JS thread shows up there.
 
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 
 const MiB = 1 << 20;
 const ACCESS_KEY_ID = process.env.OSS_ACCESS_KEY_ID || 'LTAI5tBENCH';
@@ -58,6 +60,9 @@ async function child(kind, scenario, url, bucket, bigMiB, smallCount) {
   await c.put(`warmup/${kind}`, Buffer.from('warm-up'));
   global.gc?.();
   const before = process.memoryUsage.rss();
+  // How long the JS thread was blocked at worst while the transfer ran.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const started = process.hrtime.bigint();
   let bytes = 0;
   if (scenario === 'put-big') {
@@ -77,8 +82,10 @@ async function child(kind, scenario, url, bucket, bigMiB, smallCount) {
     held = bytes;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  loop.disable();
   const peak = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(JSON.stringify({ seconds, bytes, rssOver: Math.max(0, peak - before - held) }));
+  const loopMaxMs = loop.max / 1e6;
+  process.stdout.write(JSON.stringify({ seconds, bytes, rssOver: Math.max(0, peak - before - held), loopMaxMs }));
 }
 
 function runChild(kind, scenario, url, bucket, bigMiB, smallCount) {
@@ -121,12 +128,14 @@ async function main() {
       // Best of `repeat` runs for throughput; the largest RSS seen.
       let best = null;
       let rss = 0;
+      let loopMax = 0;
       for (let i = 0; i < repeat; i++) {
         const r = runChild(kind, scenario, url, bucket, bigMiB, smallCount);
         if (!best || r.seconds < best.seconds) best = r;
         rss = Math.max(rss, r.rssOver);
+        loopMax = Math.max(loopMax, r.loopMaxMs);
       }
-      results[kind] = { ...best, rssOver: rss };
+      results[kind] = { ...best, rssOver: rss, loopMaxMs: loopMax };
     }
     rows.push({ label, ...results });
   }
@@ -134,7 +143,16 @@ async function main() {
   const mibs = (r) => r.bytes / MiB / r.seconds;
   const small = (label) => label.includes('4 KiB');
   const fmtRate = (label, r) => (small(label) ? `${(r.bytes / 4096 / r.seconds).toFixed(0)} obj/s` : `${mibs(r).toFixed(0)} MiB/s`);
-  const header = ['scenario', 'ali-oss', 'ossbridge', 'speed-up', 'ali-oss RSS over payload', 'ossbridge RSS over payload'];
+  const header = [
+    'scenario',
+    'ali-oss',
+    'ossbridge',
+    'speed-up',
+    'ali-oss RSS over payload',
+    'ossbridge RSS over payload',
+    'ali-oss max event-loop stall',
+    'ossbridge max event-loop stall',
+  ];
   const lines = rows.map((row) => [
     row.label,
     fmtRate(row.label, row['ali-oss']),
@@ -142,6 +160,8 @@ async function main() {
     `${(row['ali-oss'].seconds / row.ossbridge.seconds).toFixed(2)}x`,
     `${(row['ali-oss'].rssOver / MiB).toFixed(0)} MiB`,
     `${(row.ossbridge.rssOver / MiB).toFixed(0)} MiB`,
+    `${row['ali-oss'].loopMaxMs.toFixed(0)} ms`,
+    `${row.ossbridge.loopMaxMs.toFixed(0)} ms`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
