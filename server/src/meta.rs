@@ -411,6 +411,24 @@ impl Db {
         if still.is_none() {
             return Err(OssError::no_such_upload(&upload.upload_id));
         }
+        // A part replaced since the caller listed them would leave the object pointing at a
+        // deleted file: every chunk must still be a current part.
+        let current: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT record FROM parts WHERE upload_id = ?1")?;
+            let rows = stmt.query_map([&upload.upload_id], |r| r.get::<_, String>(0))?;
+            let mut ids = Vec::new();
+            for row in rows {
+                let part: PartRecord = from_json(&row?)?;
+                ids.push(part.chunk.id);
+            }
+            ids
+        };
+        if let Some(stale) = record.chunks.iter().find(|c| !current.contains(&c.id)) {
+            return Err(OssError::new(409, "ConcurrentUpdate", format!(
+                "A part was re-uploaded while the upload was being completed (chunk {}); retry CompleteMultipartUpload.",
+                stale.id
+            )));
+        }
         let old: Option<String> = tx
             .query_row(
                 "SELECT record FROM objects WHERE bucket = ?1 AND key = ?2",

@@ -181,15 +181,23 @@ impl DataStore {
         end: u64,
     ) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
         let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
-        let paths: Vec<(Chunk, PathBuf)> = chunks
-            .into_iter()
-            .map(|c| {
-                let p = self.chunk_path(&c.id);
-                (c, p)
-            })
-            .collect();
+        // Open every file the range needs now, so a concurrent overwrite (which deletes
+        // the old version's files after its commit) cannot pull them away mid-stream.
+        let mut offset = 0u64;
+        let mut opened: Vec<(Chunk, std::io::Result<std::fs::File>)> = Vec::new();
+        for c in chunks {
+            let (lo, hi) = (offset, offset + c.len);
+            offset = hi;
+            if hi > start && lo < end && c.len > 0 {
+                let file = std::fs::File::open(self.chunk_path(&c.id));
+                opened.push((c, file));
+            } else {
+                // Outside the range: never read.
+                opened.push((c, Err(std::io::ErrorKind::NotFound.into())));
+            }
+        }
         tokio::task::spawn_blocking(move || {
-            if let Err(e) = read_range_blocking(&paths, key.as_ref(), start, end, &tx) {
+            if let Err(e) = read_range_blocking(opened, key.as_ref(), start, end, &tx) {
                 let _ = tx.blocking_send(Err(e));
             }
         });
@@ -200,14 +208,14 @@ impl DataStore {
 }
 
 fn read_range_blocking(
-    chunks: &[(Chunk, PathBuf)],
+    chunks: Vec<(Chunk, std::io::Result<std::fs::File>)>,
     key: Option<&ChunkKey>,
     start: u64,
     end: u64,
     tx: &tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
 ) -> std::io::Result<()> {
     let mut chunk_start = 0u64;
-    for (chunk, path) in chunks {
+    for (chunk, file) in chunks {
         let chunk_end = chunk_start + chunk.len;
         if chunk_end <= start || chunk.len == 0 {
             chunk_start = chunk_end;
@@ -218,7 +226,7 @@ fn read_range_blocking(
         }
         let from = start.saturating_sub(chunk_start);
         let to = end.min(chunk_end) - chunk_start;
-        let mut file = std::fs::File::open(path)?;
+        let mut file = file?;
         match key {
             None => {
                 file.seek(SeekFrom::Start(from))?;
