@@ -241,6 +241,10 @@ def test_list_objects_v2_pages_and_batch_delete(mode: Mode, auth, endpoint: str,
         assert top.prefix_list == ["dir/"] and [o.key for o in top.object_list] == ["top"]
         assert top.object_list[0].size == 3 and top.object_list[0].last_modified > 0
 
+        if not m.is_async:
+            listed = [o.key for o in ossbridge.ObjectIteratorV2(bucket, prefix="dir/", max_keys=2)]
+            assert listed == keys[:7]
+            assert [(o.key, o.is_prefix()) for o in ossbridge.ObjectIteratorV2(bucket, delimiter="/")] == [("dir/", True), ("top", False)]
         deleted = await m(bucket.batch_delete_objects, keys)
         assert sorted(deleted.deleted_keys) == sorted(keys)
         assert (await m(bucket.list_objects_v2)).object_list == []

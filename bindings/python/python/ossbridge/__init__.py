@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import credentials, crypto, exceptions, models
 from ._calls import ResumableStore
-from .api import Bucket, CryptoBucket, Service, resumable_download, resumable_upload
+from .api import Bucket, CryptoBucket, ObjectIteratorV2, Service, resumable_download, resumable_upload
 from ._ossbridge import (
     Auth,
     AuthBase,
@@ -36,6 +36,7 @@ from .models import (
 __all__ = [
     "Bucket",
     "CryptoBucket",
+    "ObjectIteratorV2",
     "RsaProvider",
     "ResumableStore",
     "Service",

@@ -7,7 +7,7 @@ during uploads, downloads and CRC-64 hashing.
 from __future__ import annotations
 
 import io
-from typing import Any, Optional, Sequence
+from typing import Any, Iterator, List, Optional, Sequence
 
 from ._calls import BucketCalls, ByteRange, CryptoBucketCalls, _unsupported, HeadersArg, ProgressCallback, ResumableStore, list_buckets_call, service_native
 from .exceptions import ClientError, NotFound
@@ -27,9 +27,10 @@ from .models import (
     PutObjectResult,
     RequestResult,
     ServerSideEncryptionRule,
+    SimplifiedObjectInfo,
 )
 
-__all__ = ["Bucket", "CryptoBucket", "Service", "resumable_download", "resumable_upload"]
+__all__ = ["Bucket", "CryptoBucket", "ObjectIteratorV2", "Service", "resumable_download", "resumable_upload"]
 
 
 class Service:
@@ -207,3 +208,33 @@ class CryptoBucket(Bucket):
 
     def copy_object(self, source_bucket_name: str, source_key: str, target_key: str, headers: HeadersArg = None, params: Any = None) -> PutObjectResult:
         raise ClientError("CryptoBucket does not support copy_object: copy with a plain Bucket, the metadata travels with the object")
+
+
+class ObjectIteratorV2:
+    """Every object under ``prefix`` (and, with a ``delimiter``, every common prefix as a
+    :class:`SimplifiedObjectInfo` whose ``is_prefix()`` is true), fetching pages lazily."""
+
+    def __init__(self, bucket: Bucket, prefix: str = "", delimiter: str = "", continuation_token: str = "", start_after: str = "", fetch_owner: bool = False, encoding_type: str = "url", max_keys: int = 100, max_retries: Optional[int] = None, headers: HeadersArg = None) -> None:
+        self.bucket = bucket
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.start_after = start_after
+        self.fetch_owner = fetch_owner
+        self.max_keys = max_keys
+        self.next_continuation_token = continuation_token
+        self._entries: List[SimplifiedObjectInfo] = []
+        self._done = False
+
+    def __iter__(self) -> Iterator[SimplifiedObjectInfo]:
+        return self
+
+    def __next__(self) -> SimplifiedObjectInfo:
+        while not self._entries:
+            if self._done:
+                raise StopIteration
+            page = self.bucket.list_objects_v2(self.prefix, self.delimiter, self.next_continuation_token, self.start_after, self.fetch_owner, max_keys=self.max_keys)
+            prefixes = [SimplifiedObjectInfo(p, None, "", "", 0, "") for p in page.prefix_list]
+            self._entries = sorted(page.object_list + prefixes, key=lambda o: o.key)
+            self.next_continuation_token = page.next_continuation_token or ""
+            self._done = not page.is_truncated
+        return self._entries.pop(0)
