@@ -19,7 +19,9 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Chunk size for reading files: big enough for few syscalls, small enough to keep
 /// memory per request low.
-const FILE_CHUNK: usize = 256 * 1024;
+const FILE_CHUNK: usize = 1024 * 1024;
+/// Granularity of progress reports for in-memory bodies.
+const PROGRESS_CHUNK: usize = 256 * 1024;
 
 /// A request body.
 pub struct Body {
@@ -158,10 +160,10 @@ impl Body {
                 if tap.progress.is_none() || b.is_empty() {
                     return Ok(reqwest::Body::from(b.clone()));
                 }
-                // Slices of the same buffer: no copy, but progress per 256 KiB.
+                // Slices of the same buffer: no copy, but progress per chunk.
                 let chunks: Vec<Bytes> = (0..b.len())
-                    .step_by(FILE_CHUNK)
-                    .map(|i| b.slice(i..(i + FILE_CHUNK).min(b.len())))
+                    .step_by(PROGRESS_CHUNK)
+                    .map(|i| b.slice(i..(i + PROGRESS_CHUNK).min(b.len())))
                     .collect();
                 let progress = tap.progress.clone();
                 let mut sent = 0u64;

@@ -10,8 +10,8 @@
 //!   CRC-64s combined in order and checked against the object's, then renamed into place.
 //!   Resumable through a checkpoint file.
 //!
-//! Memory: every part or range is streamed between the file and the socket in 256 KiB
-//! chunks, so buffers stay around `parallel × 256 KiB` (well under `parallel × part_size`,
+//! Memory: every part or range is streamed between the file and the socket in 1 MiB
+//! chunks, so buffers stay around `parallel × 1 MiB` (well under `parallel × part_size`,
 //! the bound the official SDKs document).
 
 pub mod checkpoint;
