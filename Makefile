@@ -13,7 +13,7 @@ build:
 demo: build
 	bash examples/demo.sh
 
-test: build test-rust test-sign test-node test-python test-cse test-c
+test: build test-rust test-sign test-node test-python test-cse test-c test-interop
 	@echo "make test: all suites passed"
 
 test-rust: build
