@@ -471,6 +471,15 @@ impl ObjectDecryptor {
         }
     }
 
+    /// Authenticated objects: verifies and decrypts whole stored segments from segment
+    /// `first` on, in place; the plaintext ends up at the front of `buf` (length returned).
+    pub fn open_segments_in_place(&self, first: u64, buf: &mut [u8]) -> Result<usize> {
+        match &self.cipher {
+            Cipher::Segmented(c) => c.open_in_place(first, buf),
+            Cipher::Ctr(_) => Err(invalid("open_segments_in_place on a compatible object")),
+        }
+    }
+
     /// Authenticated objects: what to fetch for a plaintext range.
     pub fn plan_segment_range(&self, range: &ByteRange) -> Result<SegmentRangePlan> {
         match &self.cipher {

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
+use super::content::ObjectDecryptor;
+
 use super::client::{EncryptedPutOptions, EncryptionClient};
-use super::range::{parse_content_range, ByteRange};
+use super::range::parse_content_range;
 use crate::crc64;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{GetObjectOptions, ObjectAttributes, ResponseMeta, UploadPartResult};
@@ -225,16 +227,9 @@ impl EncryptionClient {
                 async move {
                     let start = i * chunk;
                     let end = (start + chunk).min(size);
-                    let (plain, stored_crc, stored_len) = self
-                        .fetch_chunk(bucket, key, dec, &etag, start, end)
+                    let (stored_crc, stored_len) = self
+                        .fetch_chunk(bucket, key, dec, &etag, start, end, &file)
                         .await?;
-                    tokio::task::spawn_blocking(move || {
-                        use std::os::unix::fs::FileExt;
-                        file.write_all_at(&plain, start)
-                    })
-                    .await
-                    .map_err(|e| Error::new(ErrorKind::Io, format!("file writer failed: {e}")))?
-                    .map_err(|e| io_err("cannot write the download".into(), e))?;
                     Ok((i, stored_crc, stored_len))
                 }
             })
@@ -284,41 +279,39 @@ impl EncryptionClient {
         })
     }
 
-    /// Plaintext `[start, end)`: returns (plaintext, CRC-64 of the stored bytes, their length).
+    /// Fetches plaintext `[start, end)` with one ranged GET, decrypting as the body streams
+    /// in and writing at `start` of `file`; returns (CRC-64 of the stored bytes, their length).
+    #[allow(clippy::too_many_arguments)]
     async fn fetch_chunk(
         &self,
         bucket: &str,
         key: &str,
-        dec: &super::content::ObjectDecryptor,
+        dec: &ObjectDecryptor,
         etag: &str,
         start: u64,
         end: u64,
-    ) -> Result<(Vec<u8>, u64, u64)> {
-        let (stored_range, plan) = if dec.is_authenticated() {
-            let range = if end > start {
-                ByteRange::Bounded {
-                    start,
-                    end: end - 1,
-                }
-            } else {
-                ByteRange::From { start: 0 }
-            };
-            let plan = if end > start {
-                Some(dec.plan_segment_range(&range)?)
-            } else {
-                None // empty object: its single empty segment is fetched whole
-            };
-            let header = match &plan {
-                Some(p) => p.stored_range_header(),
-                None => "bytes=0-".to_string(),
-            };
-            (header, plan)
-        } else if end > start {
-            (format!("bytes={start}-{}", end - 1), None)
-        } else {
-            return Ok((Vec::new(), 0, 0));
+        file: &std::fs::File,
+    ) -> Result<(u64, u64)> {
+        use std::os::unix::fs::FileExt;
+        let write = |plain: &[u8], at: u64| {
+            file.write_all_at(plain, at)
+                .map_err(|e| io_err("cannot write the download".into(), e))
         };
-        let mut headers = vec![("range".to_string(), stored_range)];
+        // Stored span and, for authenticated objects, the first segment.
+        let (stored_start, stored_end, first_segment) = match dec.segment_layout() {
+            Some(layout) => {
+                let s = layout.segment_size();
+                let last = if end > start { (end - 1) / s } else { 0 };
+                let (a, b) = layout.stored_range(start / s, last);
+                (a, b, start / s)
+            }
+            None if end > start => (start, end, 0),
+            None => return Ok((0, 0)),
+        };
+        let mut headers = vec![(
+            "range".to_string(),
+            format!("bytes={stored_start}-{}", stored_end - 1),
+        )];
         if !etag.is_empty() {
             headers.push(("if-match".to_string(), etag.to_string()));
         }
@@ -326,38 +319,81 @@ impl EncryptionClient {
             extra_headers: headers,
             ..Default::default()
         };
-        let got = self.client().get_object(bucket, key, &options).await?;
-        let offset = got
+        let mut body = self
+            .client()
+            .get_object_stream(bucket, key, &options)
+            .await?;
+        let offset = body
             .meta
             .header("content-range")
             .and_then(parse_content_range)
-            .map(|r| r.0)
-            .unwrap_or(0);
-        let stored = Vec::from(got.data);
-        let crc = crc64::checksum(&stored);
-        let len = stored.len() as u64;
-        let plain = match plan {
-            Some(plan) => {
-                if offset != plan.stored_start {
-                    return Err(Error::new(
-                        ErrorKind::Protocol,
-                        "the server returned another range than asked",
-                    ));
+            .map(|r| r.0);
+        if offset != Some(stored_start) {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                "the server returned another range than asked",
+            ));
+        }
+        let mut crc = crc64::Crc64::new();
+        let mut plain_at = start;
+        let mut pending: Vec<u8> = Vec::new();
+        let mut segment = first_segment;
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk?;
+            crc.update(&chunk);
+            match dec.segment_layout() {
+                None => {
+                    let mut buf = chunk.to_vec();
+                    let plain = dec.decrypt_ctr_range(plain_at, std::mem::take(&mut buf))?;
+                    write(&plain, plain_at)?;
+                    plain_at += plain.len() as u64;
                 }
-                dec.decrypt_segment_range(&plan, stored)?
-            }
-            None if dec.is_authenticated() => dec.decrypt_object(stored)?,
-            None => {
-                if offset != start || len != end - start {
-                    return Err(Error::new(
-                        ErrorKind::Protocol,
-                        "the server returned another range than asked",
-                    ));
+                Some(layout) => {
+                    pending.extend_from_slice(&chunk);
+                    // Open every complete segment now; keep the rest for the next chunk.
+                    let (mut take, mut next) = (0usize, segment);
+                    while next < layout.segment_count() {
+                        let need = (layout.segment_plaintext_len(next)
+                            + super::authenticated::TAG_LEN)
+                            as usize;
+                        if pending.len() < take + need {
+                            break;
+                        }
+                        take += need;
+                        next += 1;
+                    }
+                    if take > 0 {
+                        let n = dec.open_segments_in_place(segment, &mut pending[..take])?;
+                        write(&pending[..n], plain_at)?;
+                        plain_at += n as u64;
+                        pending.drain(..take);
+                        segment = next;
+                    }
                 }
-                dec.decrypt_ctr_range(start, stored)?
             }
+        }
+        let complete = match dec.segment_layout() {
+            Some(layout) => {
+                let last = if end > start {
+                    (end - 1) / layout.segment_size()
+                } else {
+                    0
+                };
+                pending.is_empty() && segment == last + 1
+            }
+            None => plain_at == end,
         };
-        Ok((plain, crc, len))
+        if !complete || crc.len() != stored_end - stored_start {
+            return Err(Error::new(
+                ErrorKind::Crypto,
+                format!(
+                    "encrypted object is damaged: range {stored_start}-{} ended after {} bytes",
+                    stored_end - 1,
+                    crc.len()
+                ),
+            ));
+        }
+        Ok((crc.value(), crc.len()))
     }
 }
 
