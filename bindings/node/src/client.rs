@@ -109,6 +109,15 @@ fn u64_arg(v: Option<f64>, name: &str) -> napi::Result<Option<u64>> {
     }
 }
 
+/// ali-oss treats 304 Not Modified (a conditional GET/HEAD whose condition held) as a
+/// result with that status, not as an error.
+fn not_modified(err: Error, t: &Timer) -> napi::Result<Value> {
+    match err.service_error().filter(|s| s.status == 304) {
+        Some(s) => Ok(json!({"res": res(&ResponseMeta::from_service_error(s), 0, t)})),
+        None => Err(crate::error::to_napi(err)),
+    }
+}
+
 /// The ali-oss error raised when `cancel()` stops a multipart upload.
 fn cancelled() -> napi::Error {
     napi::Error::new(
@@ -454,11 +463,19 @@ impl NativeClient {
         let opts = get_options(options)?;
         match path {
             Some(path) => {
-                let r = self
+                let r = match self
                     .client
                     .get_object_to_file(&bucket, &name, &path, &opts)
                     .await
-                    .into_napi()?;
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        return not_modified(e, &t).map(|result| GetResult {
+                            content: None,
+                            result,
+                        })
+                    }
+                };
                 let mut out = json!({"res": res(&r.meta, r.bytes_written, &t), "info": object_info(&r.info, &r.meta)});
                 add_sse(&mut out, &r.meta.sse);
                 Ok(GetResult {
@@ -467,11 +484,15 @@ impl NativeClient {
                 })
             }
             None => {
-                let r = self
-                    .client
-                    .get_object(&bucket, &name, &opts)
-                    .await
-                    .into_napi()?;
+                let r = match self.client.get_object(&bucket, &name, &opts).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        return not_modified(e, &t).map(|result| GetResult {
+                            content: Some(Buffer::from(Vec::new())),
+                            result,
+                        })
+                    }
+                };
                 let mut out = json!({"res": res(&r.meta, r.data.len() as u64, &t), "info": object_info(&r.info, &r.meta)});
                 add_sse(&mut out, &r.meta.sse);
                 Ok(GetResult {
@@ -515,11 +536,20 @@ impl NativeClient {
         let opts = HeadObjectOptions {
             extra_headers: pairs(headers),
         };
-        let r = self
+        let r = match self
             .client
             .head_object_with_options(&bucket, &name, &opts)
             .await
-            .into_napi()?;
+        {
+            Ok(r) => r,
+            Err(e) => {
+                return not_modified(e, &t).map(|mut out| {
+                    out["meta"] = Value::Null;
+                    out["status"] = json!(304);
+                    out
+                })
+            }
+        };
         let mut out = json!({
             "meta": user_meta(&r.meta),
             "status": r.meta.status,

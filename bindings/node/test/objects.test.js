@@ -128,6 +128,16 @@ test('get into memory, a file, a Writable, a range and a stream', async () => {
   assert.equal(viaWritable.res.status, 200);
   assert.deepEqual(Buffer.concat(chunks), payload);
 
+  // ali-oss: 304 Not Modified is a result with that status, not an error.
+  const etag = whole.res.headers.etag;
+  const notModified = await c.get('obj', { headers: { 'If-None-Match': etag } });
+  assert.equal(notModified.res.status, 304);
+  assert.equal(notModified.content.length, 0);
+  const headNotModified = await c.head('obj', { headers: { 'If-None-Match': etag } });
+  assert.equal(headNotModified.status, 304);
+  assert.equal(headNotModified.meta, null);
+  await assert.rejects(c.get('obj', { headers: { 'If-Match': '"0000"' } }), { name: 'PreconditionFailedError', status: 412 });
+
   const range = await c.get('obj', { headers: { Range: 'bytes=100-199' } });
   assert.equal(range.res.status, 206);
   assert.deepEqual(range.content, payload.subarray(100, 200));
