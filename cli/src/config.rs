@@ -168,15 +168,13 @@ pub fn run(args: Args) -> std::process::ExitCode {
 fn write_config(conn: &ConnArgs, out: &Output) -> CliResult<()> {
     let path = config_path(conn.config_file.as_deref())
         .ok_or_else(|| usage("no config file: pass -c FILE (HOME is not set)"))?;
-    let given = [
-        &conn.endpoint,
-        &conn.access_key_id,
-        &conn.access_key_secret,
-        &conn.sts_token,
-        &conn.region,
-        &conn.sign_version,
-    ];
-    if given.iter().all(|v| v.is_none()) {
+    let nothing_given = conn.endpoint.is_none()
+        && conn.access_key_id.is_none()
+        && conn.access_key_secret.is_none()
+        && conn.sts_token.is_none()
+        && conn.region.is_none()
+        && conn.sign_version.is_none();
+    if nothing_given {
         return Err(usage(
             "config needs at least one of -e/--endpoint, -i/--access-key-id, -k/--access-key-secret, -t/--sts-token, --region, --sign-version",
         ));
@@ -189,10 +187,10 @@ fn write_config(conn: &ConnArgs, out: &Output) -> CliResult<()> {
         cfg.access_key_id = Some(v.clone());
     }
     if let Some(v) = &conn.access_key_secret {
-        cfg.access_key_secret = Some(v.as_str().into());
+        cfg.access_key_secret = Some(v.clone());
     }
     if let Some(v) = &conn.sts_token {
-        cfg.sts_token = Some(v.as_str().into());
+        cfg.sts_token = Some(v.clone());
     }
     if let Some(v) = &conn.region {
         cfg.region = Some(v.clone());

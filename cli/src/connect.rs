@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use ossbridge_core::blocking::Client;
 use ossbridge_core::credentials::{
-    Credentials, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SESSION_TOKEN,
+    Credentials, SecretString, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SESSION_TOKEN,
 };
 use ossbridge_core::signing::SignatureVersion;
 use ossbridge_core::ClientConfig;
@@ -19,7 +19,8 @@ use crate::output::{usage, CliResult};
 pub const ENV_ENDPOINT: &str = "OSS_ENDPOINT";
 pub const ENV_REGION: &str = "OSS_REGION";
 
-/// ossutil 1.x's global options.
+/// ossutil 1.x's global options. The secret and token are held as `SecretString`
+/// (printed as `***`, zeroized on drop).
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct ConnArgs {
     /// Config file (default: ~/.ossutilconfig).
@@ -32,11 +33,11 @@ pub struct ConnArgs {
     #[arg(short = 'i', long)]
     pub access_key_id: Option<String>,
     /// AccessKey secret (default: OSS_ACCESS_KEY_SECRET, then the config file).
-    #[arg(short = 'k', long)]
-    pub access_key_secret: Option<String>,
+    #[arg(short = 'k', long, value_parser = secret)]
+    pub access_key_secret: Option<SecretString>,
     /// STS security token (default: OSS_SESSION_TOKEN, then the config file).
-    #[arg(short = 't', long)]
-    pub sts_token: Option<String>,
+    #[arg(short = 't', long, value_parser = secret)]
+    pub sts_token: Option<SecretString>,
     /// Region id such as cn-hangzhou (default: OSS_REGION, then the config file); needed for v4.
     #[arg(long)]
     pub region: Option<String>,
@@ -46,6 +47,10 @@ pub struct ConnArgs {
     /// Print one JSON document instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+fn secret(value: &str) -> Result<SecretString, String> {
+    Ok(SecretString::new(value))
 }
 
 fn env(name: &str) -> Option<String> {
@@ -100,14 +105,14 @@ impl ConnArgs {
     }
 
     fn credentials(&self, file: &ConfigFile) -> CliResult<Credentials> {
-        let with_token = |c: Credentials, token: Option<String>| match token {
+        let with_token = |c: Credentials, token: Option<SecretString>| match token {
             Some(t) => c.with_security_token(t),
             None => c,
         };
         match (&self.access_key_id, &self.access_key_secret) {
             (Some(id), Some(secret)) => {
                 return Ok(with_token(
-                    Credentials::new(id.clone(), secret.as_str()),
+                    Credentials::new(id.clone(), secret.clone()),
                     self.sts_token.clone(),
                 ))
             }
@@ -121,20 +126,45 @@ impl ConnArgs {
         if let (Some(id), Some(secret)) = (env(ENV_ACCESS_KEY_ID), env(ENV_ACCESS_KEY_SECRET)) {
             return Ok(with_token(
                 Credentials::new(id, secret),
-                env(ENV_SESSION_TOKEN),
+                env(ENV_SESSION_TOKEN).map(SecretString::from),
             ));
         }
         match (&file.access_key_id, &file.access_key_secret) {
             (Some(id), Some(secret)) => {
-                let c = Credentials::new(id.clone(), secret.clone());
-                Ok(match &file.sts_token {
-                    Some(t) => c.with_security_token(t.clone()),
-                    None => c,
-                })
+                Ok(with_token(
+                    Credentials::new(id.clone(), secret.clone()),
+                    file.sts_token.clone(),
+                ))
             }
             _ => Err(usage(
                 "no credentials: pass -i/-k, set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET, or run `ossbridge config -i ID -k SECRET`",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser, Debug)]
+    struct Cmd {
+        #[command(flatten)]
+        conn: ConnArgs,
+    }
+
+    #[test]
+    fn secrets_from_flags_are_redacted() {
+        let cmd = Cmd::parse_from(["x", "-i", "id", "-k", "topsecret", "-t", "tok3n"]);
+        let shown = format!("{cmd:?}");
+        assert!(
+            !shown.contains("topsecret") && !shown.contains("tok3n"),
+            "{shown}"
+        );
+        let creds = cmd.conn.credentials(&ConfigFile::default()).unwrap();
+        assert_eq!(creds.access_key_secret.expose(), "topsecret");
+        assert_eq!(creds.token(), Some("tok3n"));
     }
 }

@@ -10,7 +10,8 @@
 
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use ossbridge_core::blocking::Client;
@@ -28,7 +29,7 @@ use serde_json::{json, Value};
 use crate::connect::ConnArgs;
 use crate::ls::list_objects;
 use crate::output::{finish, thousands, usage, CliError, CliResult, Output};
-use crate::progress::TransferProgress;
+use crate::progress::{FileProgress, TransferProgress};
 use crate::url::{dir_prefix, Location, OssUrl};
 
 /// ossutil's default big-file threshold: 100 MiB.
@@ -62,6 +63,9 @@ pub struct Args {
     /// Parts in flight per big file.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PARALLEL)]
     parallel: usize,
+    /// Files transferred at the same time.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 3)]
+    jobs: usize,
     /// Files larger than this are transferred in parts, resumably.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_BIGFILE_THRESHOLD)]
     bigfile_threshold: u64,
@@ -104,8 +108,8 @@ fn cp(args: &Args, out: &Output) -> CliResult<()> {
     let src = Location::parse(&args.src)?;
     let dest = Location::parse(&args.dest)?;
     let (sse, attributes) = crate::meta::parse_typed(args.meta.as_deref())?;
-    if args.parallel == 0 {
-        return Err(usage("--parallel must be at least 1"));
+    if args.parallel == 0 || args.jobs == 0 {
+        return Err(usage("--parallel and --jobs must be at least 1"));
     }
     let direction = match (&src, &dest) {
         (Location::Local(_), Location::Local(_)) => {
@@ -139,23 +143,19 @@ fn cp(args: &Args, out: &Output) -> CliResult<()> {
         sse,
         attributes,
     };
+    let outcomes = run.all(&jobs, direction);
     let mut files = Vec::new();
     let mut notes = String::new();
     let (mut transferred, mut skipped) = (0, 0);
-    for job in &jobs {
-        let done = match direction {
-            "upload" => run.upload(job),
-            "download" => run.download(job),
-            _ => run.copy(job),
-        };
-        let done = match done {
-            Ok(d) => d,
-            Err(e) => {
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        let done = match outcome {
+            Some(Ok(d)) => d,
+            Some(Err(e)) => {
                 run.progress.finish();
                 return Err(e);
             }
+            None => continue, // not started after another file failed
         };
-        run.progress.file_done(job.size);
         if done.skipped {
             skipped += 1;
         } else {
@@ -267,8 +267,16 @@ fn walk(
     for entry in entries {
         let entry = entry.map_err(|e| io_error(format!("cannot list {}", dir.display()), e))?;
         let rel_child = rel.join(entry.file_name());
+        let kind = entry
+            .file_type()
+            .map_err(|e| io_error(format!("cannot read {}", entry.path().display()), e))?;
         let meta = std::fs::metadata(entry.path())
             .map_err(|e| io_error(format!("cannot read {}", entry.path().display()), e))?;
+        // Like ossutil without --enable-symlink-dir: links to files are followed, links to
+        // directories are not (they can form loops).
+        if meta.is_dir() && kind.is_symlink() {
+            continue;
+        }
         if meta.is_dir() {
             walk(root, &rel_child, skip, out)?;
         } else if meta.is_file() {
@@ -405,6 +413,38 @@ fn local_mtime(path: &Path) -> Option<SystemTime> {
 }
 
 impl Run<'_> {
+    /// Runs the jobs on `--jobs` threads (the blocking client is shared); stops starting
+    /// new ones after a failure. Outcomes come back in job order.
+    fn all(&self, jobs: &[Job], direction: &str) -> Vec<Option<CliResult<Done>>> {
+        let next = AtomicUsize::new(0);
+        let failed = AtomicBool::new(false);
+        let outcomes: Mutex<Vec<Option<CliResult<Done>>>> =
+            Mutex::new(jobs.iter().map(|_| None).collect());
+        std::thread::scope(|scope| {
+            for _ in 0..self.args.jobs.min(jobs.len()) {
+                scope.spawn(|| loop {
+                    if failed.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let file = self.progress.file();
+                    let outcome = match direction {
+                        "upload" => self.upload(job, &file),
+                        "download" => self.download(job, &file),
+                        _ => self.copy(job),
+                    };
+                    match &outcome {
+                        Ok(_) => file.done(job.size),
+                        Err(_) => failed.store(true, Ordering::Relaxed),
+                    }
+                    outcomes.lock().unwrap()[i] = Some(outcome);
+                });
+            }
+        });
+        outcomes.into_inner().unwrap()
+    }
+
     fn part_size(&self, size: u64) -> u64 {
         self.args
             .part_size
@@ -423,7 +463,7 @@ impl Run<'_> {
         Ok(dir.join(format!("{kind}-{id:016x}.cp")))
     }
 
-    fn upload(&self, job: &Job) -> CliResult<Done> {
+    fn upload(&self, job: &Job, file: &FileProgress) -> CliResult<Done> {
         let url = OssUrl::parse_object(&job.dest)?;
         let path = Path::new(&job.src);
         if self.args.update {
@@ -450,7 +490,7 @@ impl Run<'_> {
             },
             sse: self.sse.clone(),
             attributes: self.attributes.clone(),
-            progress: self.progress.callback(),
+            progress: file.callback(),
             ..Default::default()
         };
         let r = self
@@ -468,7 +508,7 @@ impl Run<'_> {
         })
     }
 
-    fn download(&self, job: &Job) -> CliResult<Done> {
+    fn download(&self, job: &Job, file: &FileProgress) -> CliResult<Done> {
         let url = OssUrl::parse_object(&job.src)?;
         let path = Path::new(&job.dest);
         if self.args.update {
@@ -489,7 +529,7 @@ impl Run<'_> {
         }
         if job.size <= self.args.bigfile_threshold {
             let options = GetObjectOptions {
-                progress: self.progress.callback(),
+                progress: file.callback(),
                 ..Default::default()
             };
             self.client
@@ -504,7 +544,7 @@ impl Run<'_> {
             part_size,
             parallel: self.args.parallel,
             checkpoint_file: Some(self.checkpoint("download", job)?),
-            progress: self.progress.callback(),
+            progress: file.callback(),
         };
         let r = self
             .client

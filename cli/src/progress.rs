@@ -8,12 +8,11 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ossbridge_core::model::Progress;
 
-/// Progress of one command over all its files: core reports per-file byte counts, this
-/// adds the bytes of the files already finished.
+/// Progress of one command over all its files, which may run concurrently: each file
+/// adds what it moved since its last report.
 pub struct TransferProgress {
     bar: Option<ProgressBar>,
-    /// Bytes of the files finished (or skipped) so far.
-    finished: AtomicU64,
+    position: AtomicU64,
 }
 
 impl TransferProgress {
@@ -32,24 +31,20 @@ impl TransferProgress {
         });
         Arc::new(TransferProgress {
             bar,
-            finished: AtomicU64::new(0),
+            position: AtomicU64::new(0),
         })
     }
 
-    /// The callback for one file's transfer; `None` when nothing is drawn.
-    pub fn callback(self: &Arc<Self>) -> Option<Progress> {
-        self.bar.as_ref()?;
-        let me = Arc::clone(self);
-        Some(Progress::new(move |done, _total| {
-            if let Some(bar) = &me.bar {
-                bar.set_position(me.finished.load(Ordering::Relaxed) + done);
-            }
-        }))
+    /// The progress of one file of this command.
+    pub fn file(self: &Arc<Self>) -> FileProgress {
+        FileProgress {
+            overall: Arc::clone(self),
+            reported: Arc::new(AtomicU64::new(0)),
+        }
     }
 
-    /// Marks one file (of `size` bytes) done, transferred or skipped.
-    pub fn file_done(&self, size: u64) {
-        let now = self.finished.fetch_add(size, Ordering::Relaxed) + size;
+    fn add(&self, bytes: u64) {
+        let now = self.position.fetch_add(bytes, Ordering::Relaxed) + bytes;
         if let Some(bar) = &self.bar {
             bar.set_position(now);
         }
@@ -59,6 +54,36 @@ impl TransferProgress {
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish();
+        }
+    }
+}
+
+/// One file's share of a [`TransferProgress`].
+pub struct FileProgress {
+    overall: Arc<TransferProgress>,
+    /// Bytes of this file already added to the overall position.
+    reported: Arc<AtomicU64>,
+}
+
+impl FileProgress {
+    /// The callback for core's transfer calls; `None` when nothing is drawn.
+    pub fn callback(&self) -> Option<Progress> {
+        self.overall.bar.as_ref()?;
+        let overall = Arc::clone(&self.overall);
+        let reported = Arc::clone(&self.reported);
+        Some(Progress::new(move |done, _total| {
+            let before = reported.fetch_max(done, Ordering::Relaxed);
+            if done > before {
+                overall.add(done - before);
+            }
+        }))
+    }
+
+    /// The file is finished (transferred or skipped): count all of its `size` bytes.
+    pub fn done(&self, size: u64) {
+        let before = self.reported.fetch_max(size, Ordering::Relaxed);
+        if size > before {
+            self.overall.add(size - before);
         }
     }
 }

@@ -986,3 +986,42 @@ fn progress_bar_only_on_a_terminal() {
     assert!(tty.contains("OK num: 1(upload 1 files)"), "{tty:?}");
     assert_eq!(env.object("tty-bucket", "tty.bin"), data(2 << 20, 5));
 }
+
+#[cfg(unix)]
+#[test]
+fn recursive_upload_follows_file_links_not_directory_links_at_any_job_count() {
+    let env = Env::new();
+    env.ok(&["mb", "oss://links-bucket"]);
+    for i in 0..12 {
+        write(
+            &env.path(&format!("many/d{}/f{i}.txt", i % 3)),
+            format!("file {i}").as_bytes(),
+        );
+    }
+    std::os::unix::fs::symlink(env.path("many/d0/f0.txt"), env.path("many/link.txt")).unwrap();
+    // A directory link back up would loop forever if followed.
+    std::os::unix::fs::symlink(env.path("many"), env.path("many/d1/loop")).unwrap();
+    for (jobs, prefix) in [("1", "one"), ("8", "eight")] {
+        let doc = env.json(&[
+            "cp",
+            "-r",
+            "-j",
+            jobs,
+            "many",
+            &format!("oss://links-bucket/{prefix}/"),
+        ]);
+        assert_eq!(doc["transferred"], 13, "{doc}");
+        let files: Vec<&str> = doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["dest"].as_str().unwrap())
+            .collect();
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files, sorted, "results are reported in job order");
+    }
+    assert_eq!(env.keys("links-bucket").len(), 26);
+    assert_eq!(env.object("links-bucket", "eight/link.txt"), b"file 0");
+    assert_eq!(env.object("links-bucket", "one/d2/f11.txt"), b"file 11");
+}
