@@ -968,6 +968,67 @@ fn blocking_client_mirrors_the_async_one() {
         .get_object_stream(&b, "k", &GetObjectOptions::default())
         .unwrap();
     assert_eq!(&c.block_on(stream.collect()).unwrap()[..], b"blocking");
+    // Transfers through the facade.
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src.bin");
+    let bytes = data(300 * 1024, 21);
+    std::fs::write(&src, &bytes).unwrap();
+    let opts = ossbridge_core::transfer::UploadFileOptions {
+        part_size: 100 * 1024,
+        ..Default::default()
+    };
+    assert_eq!(c.upload_file(&b, "t", &src, &opts).unwrap().part_count, 3);
+    let dest = dir.path().join("dest.bin");
+    let opts = ossbridge_core::transfer::DownloadFileOptions {
+        part_size: 100 * 1024,
+        ..Default::default()
+    };
+    assert_eq!(
+        c.download_file(&b, "t", &dest, &opts)
+            .unwrap()
+            .ranges_downloaded,
+        3
+    );
+    assert!(std::fs::read(&dest).unwrap() == bytes);
+}
+
+/// Hands out a wrong secret until told otherwise: proves credentials are asked for per
+/// request (rotated or refreshed keys apply without rebuilding the client).
+struct SwitchingProvider(std::sync::atomic::AtomicBool);
+
+impl ossbridge_core::credentials::CredentialsProvider for SwitchingProvider {
+    fn credentials(&self) -> ossbridge_core::credentials::CredentialsFuture<'_> {
+        let good = self.0.load(std::sync::atomic::Ordering::SeqCst);
+        let secret = if good {
+            ACCESS_KEY_SECRET
+        } else {
+            "stale-secret"
+        };
+        let creds = ossbridge_core::credentials::Credentials::new(ACCESS_KEY_ID, secret);
+        Box::pin(async move { Ok(creds) })
+    }
+}
+
+#[tokio::test]
+async fn credentials_are_fetched_for_every_request() {
+    let server = Server::start();
+    let provider = Arc::new(SwitchingProvider(std::sync::atomic::AtomicBool::new(false)));
+    let cfg = ossbridge_core::ClientConfig::builder()
+        .endpoint(&server.url)
+        .region(REGION)
+        .credentials_provider(provider.clone())
+        .build()
+        .unwrap();
+    let c = Client::new(cfg).unwrap();
+    let err = c
+        .list_buckets(&ListBucketsOptions::default())
+        .await
+        .unwrap_err();
+    assert_service(&err, 403, "SignatureDoesNotMatch");
+    provider.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    c.list_buckets(&ListBucketsOptions::default())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
