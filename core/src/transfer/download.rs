@@ -244,7 +244,7 @@ impl Client {
     ) -> Result<u64> {
         let req = Request::new(Method::GET, Some(bucket), Some(key))
             .header("range", format!("bytes={}-{}", offset, offset + len - 1));
-        self.send(req, |resp| async move {
+        self.send(&req, |resp| async move {
             if resp.meta.status != 206 {
                 return Err(Error::new(
                     ErrorKind::Protocol,
