@@ -472,6 +472,21 @@ class PutObjectRequest : public OssObjectRequest {
 class GetObjectRequest : public OssObjectRequest {
  public:
   using OssObjectRequest::OssObjectRequest;
+  /** Bytes start..end inclusive; end -1 means to the end (OssEncryptionClient only for now). */
+  void setRange(int64_t start, int64_t end) {
+    has_range_ = true;
+    start_ = start;
+    end_ = end;
+  }
+  bool hasRange() const { return has_range_; }
+  /** The range as an HTTP Range value ("bytes=0-99", "bytes=100-"). */
+  std::string RangeHeader() const {
+    return "bytes=" + std::to_string(start_) + "-" + (end_ < 0 ? std::string() : std::to_string(end_));
+  }
+
+ private:
+  bool has_range_ = false;
+  int64_t start_ = 0, end_ = -1;
 };
 
 enum class CopyActionList { Copy = 0, Replace };
@@ -557,7 +572,7 @@ class OssClient {
   }
   OssClient(const OssClient &) = delete;
   OssClient &operator=(const OssClient &) = delete;
-  ~OssClient() { ossbridge_client_free(client_); }
+  virtual ~OssClient() { ossbridge_client_free(client_); }
 
   /** The region for V4 signing, e.g. "cn-hangzhou". Call before sharing the client. */
   void SetRegion(const std::string &region) {
@@ -642,6 +657,7 @@ class OssClient {
   }
 
   GetObjectOutcome GetObject(const GetObjectRequest &request) const {
+    if (request.hasRange()) return OssError("ValidateError", "ranged GetObject is not offered by OssClient yet");
     return GetObject(request.Bucket(), request.Key());
   }
   GetObjectOutcome GetObject(const std::string &bucket, const std::string &key) const {
@@ -741,6 +757,11 @@ class OssClient {
   /** The C handle, for calls this wrapper does not cover. Owned by the OssClient. */
   const ossbridge_client *handle() const { return client_; }
 
+ protected:
+  /** Called after the C client was (re)built; OssEncryptionClient rebuilds its handle here. */
+  virtual void rebuilt() {}
+  const OssError &build_error() const { return build_error_; }
+
  private:
   void build() {
     ossbridge_client_free(client_);
@@ -767,6 +788,7 @@ class OssClient {
     if (ok) ok = ossbridge_client_new(config, &client_, &error.error) == OSSBRIDGE_STATUS_OK;
     ossbridge_config_free(config);
     build_error_ = ok ? OssError() : OssError(error.error);
+    rebuilt();
   }
 
   ossbridge_put_options put_options(const detail::PairList &pairs) const {
@@ -800,6 +822,142 @@ class OssClient {
   ClientConfiguration configuration_;
   ossbridge_client *client_ = nullptr;
   OssError build_error_;
+};
+
+/** Master key material of an OssEncryptionClient. */
+class EncryptionMaterials {
+ public:
+  virtual ~EncryptionMaterials() = default;
+  /** Makes the C crypto handle (internal). */
+  virtual ossbridge_status create(const ossbridge_client *client, ossbridge_crypto_mode mode,
+                                  ossbridge_crypto_client **out, ossbridge_error **error) const = 0;
+};
+
+/** RSA key pair in PEM (PKCS#1 or PKCS#8), as the official SDK's SimpleRSAEncryptionMaterials.
+ * A public key alone can encrypt; reading needs the private key. */
+class SimpleRSAEncryptionMaterials : public EncryptionMaterials {
+ public:
+  SimpleRSAEncryptionMaterials(std::string publicKey, std::string privateKey)
+      : public_(std::move(publicKey)), private_(std::move(privateKey)) {}
+  ossbridge_status create(const ossbridge_client *client, ossbridge_crypto_mode mode, ossbridge_crypto_client **out,
+                          ossbridge_error **error) const override {
+    return ossbridge_crypto_client_new_rsa(client, public_.empty() ? nullptr : public_.c_str(),
+                                           private_.empty() ? nullptr : private_.c_str(), mode, out, error);
+  }
+
+ private:
+  std::string public_, private_;
+};
+
+/** A local 16- or 32-byte AES key wrapping the data keys (ossbridge addition). */
+class AesKeyEncryptionMaterials : public EncryptionMaterials {
+ public:
+  explicit AesKeyEncryptionMaterials(std::string key) : key_(std::move(key)) {}
+  ossbridge_status create(const ossbridge_client *client, ossbridge_crypto_mode mode, ossbridge_crypto_client **out,
+                          ossbridge_error **error) const override {
+    return ossbridge_crypto_client_new_aes_key(client, reinterpret_cast<const uint8_t *>(key_.data()), key_.size(),
+                                               mode, out, error);
+  }
+
+ private:
+  std::string key_;
+};
+
+/** Content format written by an OssEncryptionClient (reading accepts both; ossbridge addition). */
+enum class CryptoMode { Compatible = OSSBRIDGE_CRYPTO_MODE_COMPATIBLE, Authenticated = OSSBRIDGE_CRYPTO_MODE_AUTHENTICATED };
+
+class CryptoConfiguration {
+ public:
+  /** Compatible (AES-256-CTR, readable by the official SDKs) by default. */
+  CryptoMode mode = CryptoMode::Compatible;
+};
+
+/** Client-side encryption in the shape of the official OssEncryptionClient: PutObject encrypts,
+ * GetObject decrypts and verifies (a tampered object or a wrong key is an error, never data). */
+class OssEncryptionClient : public OssClient {
+ public:
+  OssEncryptionClient(const std::string &endpoint, const std::string &accessKeyId, const std::string &accessKeySecret,
+                      const ClientConfiguration &configuration,
+                      const std::shared_ptr<EncryptionMaterials> &encryptionMaterials,
+                      const CryptoConfiguration &cryptoConfig)
+      : OssClient(endpoint, accessKeyId, accessKeySecret, configuration),
+        materials_(encryptionMaterials),
+        crypto_config_(cryptoConfig) {
+    rebuilt();
+  }
+  OssEncryptionClient(const std::string &endpoint, const std::shared_ptr<CredentialsProvider> &credentialsProvider,
+                      const ClientConfiguration &configuration,
+                      const std::shared_ptr<EncryptionMaterials> &encryptionMaterials,
+                      const CryptoConfiguration &cryptoConfig)
+      : OssClient(endpoint, credentialsProvider, configuration),
+        materials_(encryptionMaterials),
+        crypto_config_(cryptoConfig) {
+    rebuilt();
+  }
+  ~OssEncryptionClient() override { ossbridge_crypto_client_free(crypto_); }
+
+  PutObjectOutcome PutObject(const PutObjectRequest &request) const {
+    if (!crypto_) return crypto_error_;
+    std::ostringstream buffer;
+    if (request.Body()) buffer << request.Body()->rdbuf();
+    const std::string body = buffer.str();
+    detail::PairList pairs(request.MetaData());
+    ossbridge_put_options options{};
+    options.headers = pairs.headers.empty() ? nullptr : pairs.headers.data();
+    options.headers_len = pairs.headers.size();
+    options.metadata = pairs.metadata.empty() ? nullptr : pairs.metadata.data();
+    options.metadata_len = pairs.metadata.size();
+    detail::ObjectResultHolder result;
+    detail::ErrorHolder error;
+    if (ossbridge_crypto_client_put_object(crypto_, request.Bucket().c_str(), request.Key().c_str(),
+                                           reinterpret_cast<const uint8_t *>(body.data()), body.size(), &options,
+                                           &result.result, &error.error) != OSSBRIDGE_STATUS_OK)
+      return OssError(error.error);
+    return PutObjectResult(result.result);
+  }
+  PutObjectOutcome PutObject(const std::string &bucket, const std::string &key,
+                             const std::shared_ptr<std::iostream> &content) const {
+    return PutObject(PutObjectRequest(bucket, key, content));
+  }
+
+  GetObjectOutcome GetObject(const GetObjectRequest &request) const {
+    if (!crypto_) return crypto_error_;
+    const std::string range = request.hasRange() ? request.RangeHeader() : std::string();
+    detail::ObjectResultHolder result;
+    detail::ErrorHolder error;
+    if (ossbridge_crypto_client_get_object(crypto_, request.Bucket().c_str(), request.Key().c_str(),
+                                           range.empty() ? nullptr : range.c_str(), &result.result,
+                                           &error.error) != OSSBRIDGE_STATUS_OK)
+      return OssError(error.error);
+    return GetObjectResult(request.Bucket(), request.Key(), result.result);
+  }
+  GetObjectOutcome GetObject(const std::string &bucket, const std::string &key) const {
+    return GetObject(GetObjectRequest(bucket, key));
+  }
+
+ protected:
+  void rebuilt() override {
+    ossbridge_crypto_client_free(crypto_);
+    crypto_ = nullptr;
+    if (!materials_) {
+      crypto_error_ = OssError("ValidateError", "OssEncryptionClient needs encryption materials");
+      return;
+    }
+    if (!handle()) {
+      crypto_error_ = build_error();
+      return;
+    }
+    detail::ErrorHolder error;
+    if (materials_->create(handle(), static_cast<ossbridge_crypto_mode>(crypto_config_.mode), &crypto_,
+                           &error.error) != OSSBRIDGE_STATUS_OK)
+      crypto_error_ = OssError(error.error);
+  }
+
+ private:
+  std::shared_ptr<EncryptionMaterials> materials_;
+  CryptoConfiguration crypto_config_;
+  ossbridge_crypto_client *crypto_ = nullptr;
+  OssError crypto_error_;
 };
 
 }  // namespace ossbridge

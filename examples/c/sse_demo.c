@@ -106,6 +106,34 @@ int main(int argc, char **argv) {
   st = ossbridge_client_get_object(client, BUCKET, "exampledir/missing.txt", &head, &err);
   report("get_object(missing)", st, err);
 
+  /* Client-side encryption: encrypted before it leaves this process, in OSS's format. */
+  const unsigned char master_key[33] = "demo-only 32-byte master key...."; /* 32 bytes + NUL */
+  ossbridge_crypto_client *crypto = NULL;
+  if (report("crypto_client_new", ossbridge_crypto_client_new_aes_key(client, master_key, 32,
+                                                                      OSSBRIDGE_CRYPTO_MODE_AUTHENTICATED, &crypto, &err),
+             err))
+    return 1;
+  const char *secret = "only this process can read this";
+  if (report("crypto put_object", ossbridge_crypto_client_put_object(crypto, BUCKET, "exampledir/cse.txt",
+                                                                     (const uint8_t *)secret, strlen(secret), NULL,
+                                                                     NULL, &err),
+             err))
+    return 1;
+  ossbridge_object_result *raw = NULL, *plain = NULL;
+  if (report("get_object(cse, raw)", ossbridge_client_get_object(client, BUCKET, "exampledir/cse.txt", &raw, &err), err))
+    return 1;
+  printf("client-side encrypted: OSS stores %zu bytes (first byte 0x%02x, plaintext starts with '%c')\n",
+         raw->data_len, raw->data_len ? raw->data[0] : 0, secret[0]);
+  ossbridge_object_result_free(raw);
+  if (report("crypto get_object", ossbridge_crypto_client_get_object(crypto, BUCKET, "exampledir/cse.txt", NULL,
+                                                                     &plain, &err),
+             err))
+    return 1;
+  printf("decrypted and verified: \"%.*s\"\n", (int)plain->data_len, (const char *)plain->data);
+  ossbridge_object_result_free(plain);
+  ossbridge_crypto_client_free(crypto);
+  ossbridge_client_delete_object(client, BUCKET, "exampledir/cse.txt", NULL);
+
   ossbridge_client_delete_object(client, BUCKET, "exampledir/exampleobject.txt", NULL);
   ossbridge_client_delete_object(client, BUCKET, "exampledir/default.txt", NULL);
   ossbridge_client_delete_bucket_encryption(client, BUCKET, NULL);

@@ -770,7 +770,7 @@ static void test_upload_file_resumes_after_the_uploader_is_killed(void) {
 
 /* ---- client-side encryption ---------------------------------------------------------------- */
 
-static const unsigned char AES_KEY[32] = "0123456789abcdef0123456789abcdef";
+static const unsigned char AES_KEY[33] = "0123456789abcdef0123456789abcdef"; /* 32 bytes + NUL */
 
 static char *read_text(const char *name) {
   char path[1024];
