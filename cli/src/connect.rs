@@ -5,11 +5,13 @@
 //! token) is taken as a unit from one source so a flag id is never mixed with a file secret.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use ossbridge_core::blocking::Client;
 use ossbridge_core::credentials::{
     Credentials, SecretString, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SESSION_TOKEN,
 };
+use ossbridge_core::retry::RetryConfig;
 use ossbridge_core::signing::SignatureVersion;
 use ossbridge_core::ClientConfig;
 
@@ -44,6 +46,18 @@ pub struct ConnArgs {
     /// v1 or v4 (default: v4 when a region is known, else v1).
     #[arg(long, value_parser = ["v1", "v4"])]
     pub sign_version: Option<String>,
+    /// HTTP(S) proxy for every request, e.g. http://proxy:3128.
+    #[arg(long, value_name = "URL")]
+    pub proxy_host: Option<String>,
+    /// Seconds to wait for a connection.
+    #[arg(long, value_name = "SECONDS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds without a byte from the server before a request fails.
+    #[arg(long, value_name = "SECONDS")]
+    pub read_timeout: Option<u64>,
+    /// Attempts per request, the first included (retries back off exponentially).
+    #[arg(long, value_name = "N")]
+    pub retry_times: Option<u32>,
     /// Print one JSON document instead of text.
     #[arg(long)]
     pub json: bool,
@@ -100,6 +114,21 @@ impl ConnArgs {
             .credentials(credentials);
         if let Some(r) = region {
             builder = builder.region(r);
+        }
+        if let Some(p) = &self.proxy_host {
+            builder = builder.proxy(p.clone());
+        }
+        if let Some(s) = self.connect_timeout {
+            builder = builder.connect_timeout(Duration::from_secs(s));
+        }
+        if let Some(s) = self.read_timeout {
+            builder = builder.read_timeout(Duration::from_secs(s));
+        }
+        if let Some(n) = self.retry_times {
+            builder = builder.retry(RetryConfig {
+                max_attempts: n,
+                ..RetryConfig::default()
+            });
         }
         Ok(Client::new(builder.build()?)?)
     }

@@ -927,6 +927,11 @@ fn usage_errors_exit_2() {
         "1000",
     ]);
     assert_exit(&out, 2, &["part_size"]);
+    let out = env.run(&["ls", "--connect-timeout", "0"]);
+    assert_exit(&out, 2, &["connect_timeout"]);
+    // A network failure is a failure (1), not bad usage, and names the problem.
+    let out = env.run(&["ls", "-e", "http://127.0.0.1:1", "--retry-times", "1"]);
+    assert_exit(&out, 1, &["Network", "127.0.0.1:1"]);
     // --json errors are one document on stdout.
     let out = env.run(&["stat", "bucket", "--json"]);
     assert_eq!(out.status.code(), Some(2));
