@@ -1058,6 +1058,91 @@ static void test_unreachable_endpoint_is_a_network_error(void) {
   ossbridge_client_free(c);
 }
 
+/* A loopback listener on a free port (backlog only: connections complete but nobody answers). */
+static int listen_on_free_port(int *port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {0};
+  socklen_t len = sizeof addr;
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 16) != 0 ||
+      getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+static void test_a_silent_server_is_a_timeout(void) {
+  int port = 0, fd = listen_on_free_port(&port);
+  CHECK(fd >= 0);
+  if (fd < 0) return;
+  char ep[64];
+  snprintf(ep, sizeof ep, "http://127.0.0.1:%d", port);
+  ossbridge_config *config = ossbridge_config_new();
+  ossbridge_config_set_endpoint(config, ep, NULL);
+  ossbridge_config_set_region(config, "cn-hangzhou", NULL);
+  ossbridge_config_set_credentials(config, key_id, key_secret, NULL, NULL);
+  ossbridge_config_set_request_timeout_ms(config, 300, NULL);
+  ossbridge_client *c = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_new(config, &c, &err) == OSSBRIDGE_STATUS_OK);
+  ossbridge_config_free(config);
+  if (c) {
+    CHECK(ossbridge_client_head_object(c, bucket, "k", NULL, &err) == OSSBRIDGE_STATUS_TIMEOUT);
+    check_local_error(err, OSSBRIDGE_STATUS_TIMEOUT, "");
+    ossbridge_error_free(err);
+  }
+  ossbridge_client_free(c);
+  close(fd);
+}
+
+/* Answers every request on `fd` with a 200 whose body is not what OSS would send. */
+static void *garbage_server(void *arg) {
+  int fd = (int)(intptr_t)arg;
+  for (;;) {
+    int conn = accept(fd, NULL, NULL);
+    if (conn < 0) return NULL;
+    char buf[8192];
+    ssize_t got = read(conn, buf, sizeof buf); /* the request head (no body on a GET) */
+    (void)got;
+    const char *body = "<NotTheRule>x</NotTheRule>";
+    char response[512];
+    snprintf(response, sizeof response,
+             "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nx-oss-request-id: GARBAGE0000000000000000\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             strlen(body), body);
+    ssize_t put = write(conn, response, strlen(response));
+    (void)put;
+    close(conn);
+  }
+}
+
+static void test_an_unreadable_answer_is_a_protocol_error(void) {
+  int port = 0, fd = listen_on_free_port(&port);
+  CHECK(fd >= 0);
+  if (fd < 0) return;
+  pthread_t thread;
+  CHECK(pthread_create(&thread, NULL, garbage_server, (void *)(intptr_t)fd) == 0);
+  char ep[64];
+  snprintf(ep, sizeof ep, "http://127.0.0.1:%d", port);
+  ossbridge_client *c = new_client(ep, key_id, key_secret, OSSBRIDGE_SIGNATURE_VERSION_V4);
+  ossbridge_bucket_encryption_result *result = NULL;
+  ossbridge_error *err = NULL;
+  if (c) {
+    CHECK(ossbridge_client_get_bucket_encryption(c, bucket, &result, &err) == OSSBRIDGE_STATUS_PROTOCOL);
+    CHECK(result == NULL);
+    check_local_error(err, OSSBRIDGE_STATUS_PROTOCOL, "");
+    if (err) printf("    (protocol error: %s)\n", err->message);
+    ossbridge_error_free(err);
+  }
+  ossbridge_client_free(c);
+  shutdown(fd, SHUT_RDWR);
+  close(fd);
+  pthread_join(thread, NULL);
+}
+
 /* ---- threads ---------------------------------------------------------------------------------- */
 
 static void *thread_body(void *arg) {
@@ -1155,6 +1240,8 @@ int main(int argc, char **argv) {
   RUN(test_unknown_access_key_is_403_invalid_access_key_id);
   RUN(test_environment_credentials);
   RUN(test_unreachable_endpoint_is_a_network_error);
+  RUN(test_a_silent_server_is_a_timeout);
+  RUN(test_an_unreadable_answer_is_a_protocol_error);
   RUN(test_one_client_shared_by_four_threads);
   RUN(test_delete_non_empty_bucket_is_409_then_empty_and_delete);
 
