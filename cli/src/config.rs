@@ -2,8 +2,9 @@
 //!
 //! The format is ossutil 1.x's INI file: a `[Credentials]` section with `endpoint`,
 //! `accessKeyID`, `accessKeySecret` and optionally `stsToken` (ossutil's alias spellings
-//! are read too), plus `region` and `signVersion`, which ossutil ignores. Files written
-//! here are readable by ossutil and the other way round.
+//! are read too), plus `region` and `signVersion`, which ossutil's reader skips. Layout and
+//! spellings follow ossutil's lib/config_helper.go; ossutil itself is not available here to
+//! test the exchange of files in both directions.
 
 use std::fmt;
 use std::io::Write;
