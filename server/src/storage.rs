@@ -5,11 +5,13 @@ use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use md5::{Digest, Md5};
 use ossbridge_core::crc64::Crc64;
-use tokio::io::AsyncWriteExt;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use crate::crypto::{DataCipher, SecretKey, SegmentCipher, SEALED_SEGMENT_SIZE, SEGMENT_SIZE};
 use crate::error::{OssError, OssResult};
@@ -71,14 +73,18 @@ impl DataStore {
     {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let tmp_path = self.root.join("tmp").join(&id);
-        let result = async {
-            let file = tokio::fs::File::create(&tmp_path).await?;
-            let mut out = tokio::io::BufWriter::with_capacity(4 * SEALED_SEGMENT_SIZE, file);
-            let cipher = key.map(|k| SegmentCipher::for_chunk(k.cipher, &k.data_key, &id));
-            let mut md5 = Md5::new();
-            let mut crc = Crc64::new();
-            let mut pending = BytesMut::with_capacity(SEGMENT_SIZE);
-            let mut segment_index = 0u64;
+        // Hashing runs here while sealing and disk writes run on a blocking thread, so the
+        // two overlap; the bounded channel keeps memory flat.
+        let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+        let abort = Arc::new(AtomicBool::new(false));
+        let cipher = key.map(|k| SegmentCipher::for_chunk(k.cipher, &k.data_key, &id));
+        let writer = {
+            let (tmp_path, abort) = (tmp_path.clone(), abort.clone());
+            tokio::task::spawn_blocking(move || write_file(&tmp_path, rx, cipher, &abort))
+        };
+        let mut md5 = Md5::new();
+        let mut crc = Crc64::new();
+        let fed: OssResult<()> = async {
             while let Some(piece) = body.next().await {
                 let piece = piece.map_err(|e| {
                     OssError::new(400, "IncompleteBody", format!("reading the request body failed: {e}"))
@@ -88,26 +94,8 @@ impl DataStore {
                 }
                 md5.update(&piece);
                 crc.update(&piece);
-                match &cipher {
-                    None => out.write_all(&piece).await?,
-                    Some(cipher) => {
-                        let mut rest = &piece[..];
-                        while !rest.is_empty() {
-                            let take = rest.len().min(SEGMENT_SIZE - pending.len());
-                            pending.extend_from_slice(&rest[..take]);
-                            rest = &rest[take..];
-                            if pending.len() == SEGMENT_SIZE {
-                                out.write_all(&cipher.seal(segment_index, &pending)).await?;
-                                segment_index += 1;
-                                pending.clear();
-                            }
-                        }
-                    }
-                }
-            }
-            if let Some(cipher) = &cipher {
-                if !pending.is_empty() {
-                    out.write_all(&cipher.seal(segment_index, &pending)).await?;
+                if tx.send(piece).await.is_err() {
+                    break; // the writer failed; its error is reported below
                 }
             }
             if let Some(expected) = expected_len {
@@ -115,26 +103,48 @@ impl DataStore {
                     return Err(OssError::new(
                         400,
                         "IncompleteBody",
-                        format!("You did not send the number of bytes specified by the Content-Length header ({} of {expected}).", crc.len()),
+                        format!(
+                            "You did not send the number of bytes specified by the Content-Length header ({} of {expected}).",
+                            crc.len()
+                        ),
                     ));
                 }
             }
-            let md5: [u8; 16] = md5.finalize().into();
-            if let Some(expected) = expected_md5 {
-                if expected != md5 {
-                    return Err(OssError::new(400, "InvalidDigest", "The Content-MD5 you specified was invalid.")
-                        .ec("0002-00000016"));
-                }
-            }
-            out.flush().await?;
-            let file = out.into_inner();
-            file.sync_all().await?;
-            drop(file);
+            Ok(())
+        }
+        .await;
+        let md5: [u8; 16] = md5.finalize().into();
+        let fed = fed.and_then(|()| match expected_md5 {
+            Some(expected) if expected != md5 => Err(OssError::new(
+                400,
+                "InvalidDigest",
+                "The Content-MD5 you specified was invalid.",
+            )
+            .ec("0002-00000016")),
+            _ => Ok(()),
+        });
+        if fed.is_err() {
+            abort.store(true, Ordering::SeqCst);
+        }
+        drop(tx);
+        let written = writer
+            .await
+            .map_err(|e| OssError::internal(format!("writer task: {e}")));
+        let result = async {
+            fed?;
+            written??;
             let dir = self.chunk_dir(&id);
             tokio::fs::create_dir_all(&dir).await?;
             tokio::fs::rename(&tmp_path, self.chunk_path(&id)).await?;
             sync_dir(&dir).await?;
-            Ok(Written { chunk: Chunk { id: id.clone(), len: crc.len(), crc64: crc.value() }, md5 })
+            Ok(Written {
+                chunk: Chunk {
+                    id: id.clone(),
+                    len: crc.len(),
+                    crc64: crc.value(),
+                },
+                md5,
+            })
         }
         .await;
         if result.is_err() {
@@ -205,6 +215,48 @@ impl DataStore {
             rx.recv().await.map(|item| (item, rx))
         })
     }
+}
+
+/// The blocking half of [`DataStore::write_chunk`]: seals (if encrypted) and writes what
+/// arrives on `rx` to `path`, then fsyncs it unless the upload was aborted.
+fn write_file(
+    path: &Path,
+    mut rx: tokio::sync::mpsc::Receiver<Bytes>,
+    cipher: Option<SegmentCipher>,
+    abort: &AtomicBool,
+) -> std::io::Result<()> {
+    let file = std::fs::File::create(path)?;
+    let mut out = std::io::BufWriter::with_capacity(1024 * 1024, file);
+    let mut pending: Vec<u8> = Vec::with_capacity(SEGMENT_SIZE);
+    let mut segment_index = 0u64;
+    while let Some(piece) = rx.blocking_recv() {
+        match &cipher {
+            None => out.write_all(&piece)?,
+            Some(cipher) => {
+                let mut rest = &piece[..];
+                while !rest.is_empty() {
+                    let take = rest.len().min(SEGMENT_SIZE - pending.len());
+                    pending.extend_from_slice(&rest[..take]);
+                    rest = &rest[take..];
+                    if pending.len() == SEGMENT_SIZE {
+                        out.write_all(&cipher.seal(segment_index, &pending))?;
+                        segment_index += 1;
+                        pending.clear();
+                    }
+                }
+            }
+        }
+    }
+    if abort.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    if let Some(cipher) = &cipher {
+        if !pending.is_empty() {
+            out.write_all(&cipher.seal(segment_index, &pending))?;
+        }
+    }
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()
 }
 
 fn read_range_blocking(
