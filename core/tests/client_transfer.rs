@@ -424,3 +424,56 @@ async fn an_interrupted_download_file_resumes_and_never_leaves_a_partial_destina
         "no temporary files left"
     );
 }
+
+#[tokio::test]
+async fn a_download_checkpoint_of_a_changed_object_is_discarded() {
+    let server = Server::start();
+    let proxy = Proxy::start(&server.url);
+    let c = client(&server.url);
+    let b = bucket_name("changed");
+    c.put_bucket(&b, &PutBucketOptions::default())
+        .await
+        .unwrap();
+    c.put_object(
+        &b,
+        "obj",
+        data(4 * PART as usize, 30),
+        &PutObjectOptions::default(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("obj.out");
+    let cp = dir.path().join("obj.cp");
+    let opts = DownloadFileOptions {
+        part_size: PART,
+        parallel: 1,
+        checkpoint_file: Some(cp.clone()),
+        ..Default::default()
+    };
+    proxy.add("GET /", Fault::Delay(Duration::ZERO), 1);
+    proxy.add("GET /", Fault::ResetResponseAfter(10), usize::MAX);
+    no_retry_client(&proxy.url)
+        .download_file(&b, "obj", &dest, &opts)
+        .await
+        .unwrap_err();
+    proxy.clear();
+    assert!(cp.exists());
+    // The object changes before the resume: the old ranges must not be reused.
+    let fresh = data(4 * PART as usize, 31);
+    c.put_object(&b, "obj", fresh.clone(), &PutObjectOptions::default())
+        .await
+        .unwrap();
+    let r = c.download_file(&b, "obj", &dest, &opts).await.unwrap();
+    assert_eq!(r.ranges_downloaded, 4);
+    assert!(std::fs::read(&dest).unwrap() == fresh);
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("obj.out")],
+        "old partial file and checkpoint removed"
+    );
+}
