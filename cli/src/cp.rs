@@ -152,6 +152,9 @@ fn cp(args: &Args, out: &Output) -> CliResult<()> {
             Some(Ok(d)) => d,
             Some(Err(e)) => {
                 run.progress.finish();
+                if !args.conn.json && jobs.len() > 1 {
+                    eprintln!("cp failed on {} -> {}", job.src, job.dest);
+                }
                 return Err(e);
             }
             None => continue, // not started after another file failed
