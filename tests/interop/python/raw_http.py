@@ -68,8 +68,10 @@ class RawClient:
         date: Optional[str] = None,
         virtual_host: Optional[str] = None,
         sign_with: Optional[Credentials] = None,
+        query: str = "",
     ) -> RawResponse:
-        """``subresource`` is the raw query (e.g. ``encryption`` or ``uploads``); it is signed as is."""
+        """``subresource`` is a raw query of V1 sub-resources (e.g. ``encryption`` or ``uploads``),
+        signed as is; ``query`` holds further, unsigned parameters (e.g. ``prefix=a&max-keys=2``)."""
         headers = dict(headers or {})
         headers.setdefault("Date", date or http_date())
         creds = sign_with or self.creds
@@ -88,8 +90,9 @@ class RawClient:
             path = "/" + quoted_key
         else:
             path = "/" + (f"{bucket}/" if bucket else "") + quoted_key
-        if subresource:
-            path += "?" + subresource
+        full_query = "&".join(q for q in (subresource, query) if q)
+        if full_query:
+            path += "?" + full_query
         return self.send(method, path, body, headers)
 
     def send(self, method: str, path: str, body: bytes = b"", headers=None) -> RawResponse:
