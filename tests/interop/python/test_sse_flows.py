@@ -263,6 +263,11 @@ def test_special_keys_round_trip_and_sign(env, sdk, bucket):
     listed = sorted(o.key for o in oss2.ObjectIterator(env.adapter("oss2-v1").bucket(bucket)))
     assert listed == sorted(SPECIAL_KEYS), (listed, sorted(SPECIAL_KEYS))
     oss2_bucket = env.adapter("oss2-v4").bucket(bucket)
+    for prefix in ("目录/", "percent%", "a+b", "sp  ace/"):
+        got = [o.key for o in oss2.ObjectIteratorV2(oss2_bucket, prefix=prefix)]
+        assert got == [k for k in sorted(SPECIAL_KEYS) if k.startswith(prefix)], (prefix, got)
+    page = oss2_bucket.list_objects(marker="percent%20and%2Fslash")
+    assert [o.key for o in page.object_list] == [k for k in sorted(SPECIAL_KEYS) if k > "percent%20and%2Fslash"]
     deleted = oss2_bucket.batch_delete_objects(SPECIAL_KEYS).deleted_keys
     assert sorted(deleted) == sorted(SPECIAL_KEYS)
     assert list(oss2.ObjectIterator(oss2_bucket)) == [], "every key was deleted"
