@@ -313,6 +313,20 @@ for (const v4 of [false, true]) {
         assert.ok(body.includes(`<Message>${KMS_FORBIDDEN}</Message>`), body);
       });
 
+      it('special keys: put, get, list by prefix, deleteMulti', async () => {
+        const keys = ['sp/目录 ü.txt', 'sp/a+b=c&d', 'sp/percent%20x', "sp/q?#~!*'()", 'sp/<xml>&amp;'];
+        for (const k of keys) {
+          await client.put(k, Buffer.from(k), { headers: { [SSE]: 'SM4' } });
+          assert.equal((await client.get(k)).content.toString(), k);
+        }
+        const listed = await client.list({ prefix: 'sp/', 'max-keys': 100 });
+        assert.deepEqual(listed.objects.map(o => o.name).sort(), [...keys].sort());
+        const del = await client.deleteMulti(keys, { quiet: false });
+        assert.deepEqual([...del.deleted.map(d => d.Key)].sort(), [...keys].sort());
+        const after = await client.list({ prefix: 'sp/' });
+        assert.equal((after.objects || []).length, 0);
+      });
+
       it('STS credentials work', async () => {
         const sts = makeClient({ v4, sld, bucket, creds: server.principals.sts });
         await sts.put('sts', Buffer.from('via sts'), { headers: { [SSE]: 'KMS' } });
