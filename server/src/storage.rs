@@ -189,7 +189,7 @@ impl DataStore {
         key: Option<ChunkKey>,
         start: u64,
         end: u64,
-    ) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    ) -> OssResult<impl Stream<Item = std::io::Result<Bytes>> + Send + 'static> {
         let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
         // Open every file the range needs now, so a concurrent overwrite (which deletes
         // the old version's files after its commit) cannot pull them away mid-stream.
@@ -199,8 +199,13 @@ impl DataStore {
             let (lo, hi) = (offset, offset + c.len);
             offset = hi;
             if hi > start && lo < end && c.len > 0 {
-                let file = std::fs::File::open(self.chunk_path(&c.id));
-                opened.push((c, file));
+                let file = std::fs::File::open(self.chunk_path(&c.id)).map_err(|e| {
+                    OssError::internal(format!(
+                        "data file {} of this object is unreadable: {e}",
+                        c.id
+                    ))
+                })?;
+                opened.push((c, Ok(file)));
             } else {
                 // Outside the range: never read.
                 opened.push((c, Err(std::io::ErrorKind::NotFound.into())));
@@ -211,9 +216,9 @@ impl DataStore {
                 let _ = tx.blocking_send(Err(e));
             }
         });
-        futures::stream::unfold(rx, |mut rx| async move {
+        Ok(futures::stream::unfold(rx, |mut rx| async move {
             rx.recv().await.map(|item| (item, rx))
-        })
+        }))
     }
 }
 

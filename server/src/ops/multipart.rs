@@ -220,7 +220,7 @@ pub async fn upload_part_copy(state: &AppState, ctx: &Ctx) -> OssResult<Response
     }
     let stream = state
         .store
-        .read_range(src.chunks.clone(), src_key_material, start, end);
+        .read_range(src.chunks.clone(), src_key_material, start, end)?;
     let key = upload_key(state, ctx, &upload)?;
     let part = store_part(
         state,

@@ -316,7 +316,7 @@ pub async fn copy_object(
         .transpose()?;
     let stream = state
         .store
-        .read_range(src.chunks.clone(), src_chunk_key, 0, src.size);
+        .read_range(src.chunks.clone(), src_chunk_key, 0, src.size)?;
     let written = state
         .store
         .write_chunk(
@@ -548,7 +548,9 @@ pub fn get_object(state: &AppState, ctx: &Ctx, head: bool) -> OssResult<Response
         return Ok(build(200, &headers, Body::empty()));
     }
     let key = read_key(state, ctx, rec.sse.as_ref())?;
-    let stream = state.store.read_range(rec.chunks.clone(), key, start, end);
+    let stream = state
+        .store
+        .read_range(rec.chunks.clone(), key, start, end)?;
     let corrupt = state
         .corrupt_suffix
         .as_deref()
