@@ -15,6 +15,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::{GetObjectOptions, ObjectAttributes, ResponseMeta, UploadPartResult};
 use crate::transfer::{DEFAULT_PARALLEL, DEFAULT_PART_SIZE, MIN_PART_SIZE};
 
+/// Plaintext bytes decrypted and written per file write while a range streams in.
+const WRITE_BATCH: usize = 1 << 20;
+
 /// Options of [`EncryptionClient::upload_file`].
 #[derive(Clone, Debug)]
 pub struct EncryptedUploadOptions {
@@ -336,22 +339,21 @@ impl EncryptionClient {
         }
         let mut crc = crc64::Crc64::new();
         let mut plain_at = start;
-        let mut pending: Vec<u8> = Vec::new();
+        let mut pending: Vec<u8> = Vec::with_capacity(2 * WRITE_BATCH);
         let mut segment = first_segment;
-        while let Some(chunk) = body.next().await {
-            let chunk = chunk?;
-            crc.update(&chunk);
+        // Decrypts and writes what `pending` holds (compatible: all of it; authenticated:
+        // the complete segments), in batches of about WRITE_BATCH to keep syscalls few.
+        let flush = |pending: &mut Vec<u8>, plain_at: &mut u64, segment: &mut u64| -> Result<()> {
             match dec.segment_layout() {
                 None => {
-                    let mut buf = chunk.to_vec();
-                    let plain = dec.decrypt_ctr_range(plain_at, std::mem::take(&mut buf))?;
-                    write(&plain, plain_at)?;
-                    plain_at += plain.len() as u64;
+                    let plain = dec.decrypt_ctr_range(*plain_at, std::mem::take(pending))?;
+                    write(&plain, *plain_at)?;
+                    *plain_at += plain.len() as u64;
+                    *pending = plain;
+                    pending.clear();
                 }
                 Some(layout) => {
-                    pending.extend_from_slice(&chunk);
-                    // Open every complete segment now; keep the rest for the next chunk.
-                    let (mut take, mut next) = (0usize, segment);
+                    let (mut take, mut next) = (0usize, *segment);
                     while next < layout.segment_count() {
                         let need = (layout.segment_plaintext_len(next)
                             + super::authenticated::TAG_LEN)
@@ -363,15 +365,25 @@ impl EncryptionClient {
                         next += 1;
                     }
                     if take > 0 {
-                        let n = dec.open_segments_in_place(segment, &mut pending[..take])?;
-                        write(&pending[..n], plain_at)?;
-                        plain_at += n as u64;
+                        let n = dec.open_segments_in_place(*segment, &mut pending[..take])?;
+                        write(&pending[..n], *plain_at)?;
+                        *plain_at += n as u64;
                         pending.drain(..take);
-                        segment = next;
+                        *segment = next;
                     }
                 }
             }
+            Ok(())
+        };
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk?;
+            crc.update(&chunk);
+            pending.extend_from_slice(&chunk);
+            if pending.len() >= WRITE_BATCH {
+                flush(&mut pending, &mut plain_at, &mut segment)?;
+            }
         }
+        flush(&mut pending, &mut plain_at, &mut segment)?;
         let complete = match dec.segment_layout() {
             Some(layout) => {
                 let last = if end > start {
