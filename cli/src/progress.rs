@@ -22,7 +22,8 @@ impl TransferProgress {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stdout());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "[{elapsed_precise}] [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
+                    // Under 80 columns even at GiB sizes, so the line never wraps.
+                    "[{bar:25}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
                 )
                 .expect("static template")
                 .progress_chars("=> "),
@@ -53,7 +54,11 @@ impl TransferProgress {
     /// Draws the final state and leaves it on screen, before the summary is printed.
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
-            bar.finish();
+            if !bar.is_finished() {
+                bar.finish();
+                // indicatif leaves the cursor at the end of the bar's line.
+                println!();
+            }
         }
     }
 }
