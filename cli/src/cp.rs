@@ -594,3 +594,16 @@ impl Run<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_names_cannot_escape_the_destination() {
+        assert_eq!(safe_relative("a/b.txt").unwrap(), PathBuf::from("a/b.txt"));
+        for bad in ["../x", "a/../../x", "/etc/passwd", "./a", ""] {
+            assert!(safe_relative(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -944,6 +944,24 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// Runs a shell command line in a pseudo-terminal (util-linux `script`), as a user would.
+fn in_pty(env: &Env, cmdline: &str) -> Output {
+    Command::new("script")
+        .args(["-q", "-e", "-c", cmdline, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", env.dir.path())
+        .env("TERM", "xterm")
+        .env("OSS_ENDPOINT", &env.url)
+        .env("OSS_REGION", "cn-hangzhou")
+        .env("OSS_ACCESS_KEY_ID", AK)
+        .env("OSS_ACCESS_KEY_SECRET", SK)
+        .current_dir(env.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux `script` is needed to run a command in a pseudo-terminal")
+}
+
 #[test]
 fn progress_bar_only_on_a_terminal() {
     let env = Env::new();
@@ -960,20 +978,7 @@ fn progress_bar_only_on_a_terminal() {
         .map(|a| sh_quote(a))
         .collect::<Vec<_>>()
         .join(" ");
-    let out = Command::new("script")
-        .args(["-q", "-e", "-c", &cmdline, "/dev/null"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", env.dir.path())
-        .env("TERM", "xterm")
-        .env("OSS_ENDPOINT", &env.url)
-        .env("OSS_REGION", "cn-hangzhou")
-        .env("OSS_ACCESS_KEY_ID", AK)
-        .env("OSS_ACCESS_KEY_SECRET", SK)
-        .current_dir(env.dir.path())
-        .stdin(Stdio::null())
-        .output()
-        .expect("util-linux `script` is needed to run a command in a pseudo-terminal");
+    let out = in_pty(&env, &cmdline);
     let tty = text(&out.stdout);
     assert!(out.status.success(), "{tty}\n{}", text(&out.stderr));
     assert!(
@@ -990,6 +995,15 @@ fn progress_bar_only_on_a_terminal() {
     );
     assert!(tty.contains("OK num: 1(upload 1 files)"), "{tty:?}");
     assert_eq!(env.object("tty-bucket", "tty.bin"), data(2 << 20, 5));
+
+    // --json is for scripts: no bar even in a terminal.
+    let cmdline = format!("{cmdline} --json");
+    let out = in_pty(&env, &cmdline);
+    let tty = text(&out.stdout);
+    assert!(out.status.success(), "{tty}");
+    assert!(!tty.contains("ETA"), "{tty:?}");
+    let doc: Value = serde_json::from_str(tty.trim()).unwrap();
+    assert_eq!(doc["transferred"], 1);
 }
 
 #[cfg(unix)]
