@@ -27,6 +27,7 @@ use ossbridge_core::{Error, ErrorKind};
 use serde_json::{json, Value};
 
 use crate::connect::ConnArgs;
+use crate::filter::NameFilter;
 use crate::ls::list_objects;
 use crate::output::{finish, thousands, usage, CliError, CliResult, Output};
 use crate::progress::{FileProgress, TransferProgress};
@@ -63,6 +64,12 @@ pub struct Args {
     /// Parts in flight per big file.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PARALLEL)]
     parallel: usize,
+    /// With -r: only files whose name matches this wildcard (`*`, `?`); repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    include: Vec<String>,
+    /// With -r: skip files whose name matches this wildcard; repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    exclude: Vec<String>,
     /// Files transferred at the same time.
     #[arg(short = 'j', long, value_name = "N", default_value_t = 3)]
     jobs: usize,
@@ -128,13 +135,18 @@ fn cp(args: &Args, out: &Output) -> CliResult<()> {
         }
         (Location::Oss(_), Location::Oss(_)) => "copy",
     };
+    let filter = NameFilter::new(&args.include, &args.exclude);
+    if !filter.is_empty() && !args.recursive {
+        return Err(usage("--include and --exclude work with -r only"));
+    }
     let client = args.conn.client()?;
-    let jobs = match (&src, &dest) {
+    let mut jobs = match (&src, &dest) {
         (Location::Local(p), Location::Oss(u)) => upload_jobs(args, p, u)?,
         (Location::Oss(u), Location::Local(p)) => download_jobs(args, &client, u, p)?,
         (Location::Oss(s), Location::Oss(d)) => copy_jobs(args, &client, s, d)?,
         _ => unreachable!("rejected above"),
     };
+    jobs.retain(|job| filter.selects(&job.src));
     let total: u64 = jobs.iter().map(|j| j.size).sum();
     let run = Run {
         args,

@@ -13,6 +13,7 @@ mod bucket_encryption;
 mod config;
 mod connect;
 mod cp;
+mod filter;
 mod kms;
 mod ls;
 mod mb;

@@ -543,6 +543,42 @@ fn recursive_tree_upload_download_copy_and_update() {
     );
     assert_eq!(std::fs::read(&stale).unwrap(), b"new text");
 
+    // Name filters pick files by wildcard, in every direction.
+    let doc = env.json(&[
+        "cp",
+        "-r",
+        "tree",
+        "oss://tree-copy/filtered/",
+        "--include",
+        "*.md",
+        "--include",
+        "*.txt",
+    ]);
+    assert_eq!(doc["transferred"], 2);
+    let doc = env.json(&[
+        "cp",
+        "-r",
+        "oss://tree-bucket/up/",
+        "only-bin",
+        "--exclude",
+        "*.txt",
+        "--exclude",
+        "*.md",
+    ]);
+    assert_eq!(doc["transferred"], 2);
+    assert!(
+        env.path("only-bin/docs/deep/er/data.bin").exists() && !env.path("only-bin/a.txt").exists()
+    );
+    let out = env.run(&[
+        "cp",
+        "tree/a.txt",
+        "oss://tree-copy/x",
+        "--include",
+        "*.txt",
+    ]);
+    assert_exit(&out, 2, &["-r only"]);
+    env.ok(&["rm", "-r", "oss://tree-copy/filtered/"]);
+
     // OSS to OSS, recursively.
     env.ok(&[
         "cp",
