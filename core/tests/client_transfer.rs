@@ -477,3 +477,48 @@ async fn a_download_checkpoint_of_a_changed_object_is_discarded() {
         "old partial file and checkpoint removed"
     );
 }
+
+#[tokio::test]
+async fn uploads_from_a_path_guess_the_content_type() {
+    let server = Server::start();
+    let c = client(&server.url);
+    let b = bucket_name("ctype");
+    c.put_bucket(&b, &PutBucketOptions::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (jpg, _) = write_file(dir.path(), "examplefile.JPG", 1000, 40);
+    let (big_pdf, _) = write_file(dir.path(), "big.pdf", 2 * PART as usize + 1, 41);
+    c.put_object_from_file(&b, "a", &jpg, &PutObjectOptions::default())
+        .await
+        .unwrap();
+    c.upload_file(
+        &b,
+        "b",
+        &big_pdf,
+        &UploadFileOptions {
+            part_size: PART,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let explicit = PutObjectOptions {
+        attributes: ObjectAttributes {
+            content_type: Some("text/x-mine".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    c.put_object_from_file(&b, "c", &jpg, &explicit)
+        .await
+        .unwrap();
+    for (key, expected) in [
+        ("a", "image/jpeg"),
+        ("b", "application/pdf"),
+        ("c", "text/x-mine"),
+    ] {
+        let head = c.head_object(&b, key).await.unwrap();
+        assert_eq!(head.info.content_type.as_deref(), Some(expected), "{key}");
+    }
+}

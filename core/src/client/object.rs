@@ -15,10 +15,10 @@ use super::{body_error, check_crc, Body, Client, Request, Response};
 use crate::crc64::{self, Crc64};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    delete_multiple_body, AppendObjectOptions, AppendObjectResult, CopyObjectOptions,
-    CopyObjectResult, DeleteMultipleObjectsResult, EmptyResult, GetObjectOptions, GetObjectResult,
-    GetObjectToFileResult, HeadObjectOptions, HeadObjectResult, MetadataDirective, ObjectInfo,
-    PutObjectOptions, PutObjectResult, ResponseMeta,
+    content_type_for_path, delete_multiple_body, AppendObjectOptions, AppendObjectResult,
+    CopyObjectOptions, CopyObjectResult, DeleteMultipleObjectsResult, EmptyResult,
+    GetObjectOptions, GetObjectResult, GetObjectToFileResult, HeadObjectOptions, HeadObjectResult,
+    MetadataDirective, ObjectInfo, PutObjectOptions, PutObjectResult, ResponseMeta,
 };
 
 impl Client {
@@ -58,6 +58,20 @@ impl Client {
         path: impl AsRef<Path>,
         options: &PutObjectOptions,
     ) -> Result<PutObjectResult> {
+        let path = path.as_ref();
+        let guessed;
+        let options = match (
+            &options.attributes.content_type,
+            content_type_for_path(path),
+        ) {
+            (None, Some(ct)) => {
+                let mut o = options.clone();
+                o.attributes.content_type = Some(ct.to_string());
+                guessed = o;
+                &guessed
+            }
+            _ => options,
+        };
         self.put_object(bucket, key, Body::from_file(path)?, options)
             .await
     }

@@ -5,12 +5,14 @@
 
 pub mod bucket;
 pub mod list;
+pub mod mime;
 pub mod multipart;
 pub mod object;
 pub mod xml;
 
 pub use bucket::*;
 pub use list::*;
+pub use mime::content_type_for_path;
 pub use multipart::*;
 pub use object::*;
 

@@ -102,6 +102,20 @@ impl Client {
         if options.parallel == 0 {
             return Err(Error::invalid_argument("parallel must be at least 1"));
         }
+        // Like the official SDKs, guess the Content-Type from the file name if none is given.
+        let options_with_type;
+        let options = match (
+            &options.attributes.content_type,
+            crate::model::content_type_for_path(path),
+        ) {
+            (None, Some(ct)) => {
+                let mut o = options.clone();
+                o.attributes.content_type = Some(ct.to_string());
+                options_with_type = o;
+                &options_with_type
+            }
+            _ => options,
+        };
         let file_meta = std::fs::metadata(path).map_err(|e| {
             Error::new(
                 ErrorKind::Io,
