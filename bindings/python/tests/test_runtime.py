@@ -108,9 +108,10 @@ def test_the_gil_is_released_while_data_moves(auth, endpoint: str, bucket_name: 
         stop.set()
         counter.join()
     elapsed = time.monotonic() - started
-    # With the GIL held for the whole transfer the counter would barely move.
+    # Unhindered the counter ticks ~900 times a second; with the GIL held for the whole
+    # transfer it could not tick at all. The bound leaves room for a heavily loaded machine.
     print(f"counter ticks {ticks} in {elapsed:.2f} s")
-    assert ticks > 0.25 * elapsed * 1000 * 0.5, (ticks, elapsed)
+    assert ticks >= max(5, 25 * elapsed), (ticks, elapsed)
 
 
 MEMORY_SCRIPT = textwrap.dedent(
