@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use crate::connect::ConnArgs;
+use crate::filter::NameFilter;
 use crate::ls::list_objects;
 use crate::output::{finish, usage, CliResult, Output};
 use crate::url::OssUrl;
@@ -21,6 +22,12 @@ pub struct Args {
     /// Remove the bucket itself.
     #[arg(short = 'b', long)]
     bucket: bool,
+    /// With -r: only objects whose name matches this wildcard (`*`, `?`); repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    include: Vec<String>,
+    /// With -r: skip objects whose name matches this wildcard; repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    exclude: Vec<String>,
     /// Accepted for ossutil compatibility; ossbridge never prompts.
     #[arg(short = 'f', long)]
     force: bool,
@@ -45,11 +52,19 @@ fn rm(args: &Args, out: &Output) -> CliResult<()> {
             args.url
         )));
     }
+    let filter = NameFilter::new(&args.include, &args.exclude);
+    if !filter.is_empty() && !args.recursive {
+        return Err(usage("--include and --exclude work with -r only"));
+    }
     let client = args.conn.client()?;
     let mut removed: Vec<String> = Vec::new();
     if args.recursive {
         let (objects, _) = list_objects(&client, &url.bucket, &url.key, None)?;
-        let keys: Vec<String> = objects.into_iter().map(|o| o.key).collect();
+        let keys: Vec<String> = objects
+            .into_iter()
+            .map(|o| o.key)
+            .filter(|k| filter.selects(k))
+            .collect();
         for chunk in keys.chunks(1000) {
             client.delete_multiple_objects(&url.bucket, chunk, true)?;
             removed.extend(chunk.iter().cloned());

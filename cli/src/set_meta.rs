@@ -16,6 +16,7 @@ use ossbridge_core::model::{CopyObjectOptions, MetadataDirective};
 use serde_json::json;
 
 use crate::connect::ConnArgs;
+use crate::filter::NameFilter;
 use crate::ls::list_objects;
 use crate::output::{finish, usage, CliResult, Output};
 use crate::url::OssUrl;
@@ -38,6 +39,12 @@ pub struct Args {
     /// Every object under the prefix.
     #[arg(short = 'r', long)]
     recursive: bool,
+    /// With -r: only objects whose name matches this wildcard (`*`, `?`); repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    include: Vec<String>,
+    /// With -r: skip objects whose name matches this wildcard; repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    exclude: Vec<String>,
     /// Accepted for ossutil compatibility; ossbridge never prompts.
     #[arg(short = 'f', long)]
     force: bool,
@@ -99,12 +106,17 @@ fn set_meta(args: &Args, out: &Output) -> CliResult<()> {
             .cloned()
             .collect::<Vec<_>>(),
     )?;
+    let filter = NameFilter::new(&args.include, &args.exclude);
+    if !filter.is_empty() && !args.recursive {
+        return Err(usage("--include and --exclude work with -r only"));
+    }
     let client = args.conn.client()?;
     let keys = if args.recursive {
         list_objects(&client, &url.bucket, &url.key, None)?
             .0
             .into_iter()
             .map(|o| o.key)
+            .filter(|k| filter.selects(k))
             .collect()
     } else {
         vec![url.key.clone()]
