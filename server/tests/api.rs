@@ -305,6 +305,27 @@ async fn listing_multipart_append_and_copy() {
     assert_eq!(dst.body.as_ref(), b"copy me");
     assert_eq!(dst.header("x-oss-meta-k"), Some("v"));
 
+    // Batch delete with encoding-type=url: request keys are raw, response keys encoded.
+    c.put("lists", "percent%20and%2Fslash+", b"p".to_vec(), &[])
+        .await
+        .expect(200);
+    let del = c
+        .send(
+            Req::new("POST", Some("lists"), None)
+                .q("delete", "")
+                .q("encoding-type", "url"),
+            "<Delete><Object><Key>percent%20and%2Fslash+</Key></Object></Delete>",
+        )
+        .await;
+    assert!(
+        del.text()
+            .contains("<Key>percent%2520and%252Fslash%2B</Key>"),
+        "{}",
+        del.text()
+    );
+    c.get("lists", "percent%20and%2Fslash+", &[])
+        .await
+        .expect_error(404, "NoSuchKey");
     // Batch delete.
     let del = c
         .send(

@@ -635,11 +635,8 @@ pub async fn delete_multiple(
             .child("Key")
             .map(|k| k.text.clone())
             .ok_or_else(|| OssError::malformed_xml("<Object> without <Key>"))?;
-        let key = if encode {
-            crate::request::percent_decode(&raw, false)?
-        } else {
-            raw
-        };
+        // encoding-type applies to the response only: request keys are raw (XML-escaped).
+        let key = raw;
         crate::request::check_key(&key)?;
         keys.push(key);
     }
