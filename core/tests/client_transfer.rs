@@ -522,3 +522,116 @@ async fn uploads_from_a_path_guess_the_content_type() {
         assert_eq!(head.info.content_type.as_deref(), Some(expected), "{key}");
     }
 }
+
+#[tokio::test]
+async fn multipart_copy_keeps_type_and_metadata_and_sets_sse() {
+    let server = Server::start();
+    let c = client(&server.url);
+    let b = bucket_name("mpcopy");
+    c.put_bucket(&b, &PutBucketOptions::default())
+        .await
+        .unwrap();
+    let bytes = data(3 * PART as usize + 500, 50);
+    let attrs = ObjectAttributes {
+        content_type: Some("video/mp4".into()),
+        metadata: vec![("origin".into(), "camera".into())],
+        ..Default::default()
+    };
+    let put = PutObjectOptions {
+        sse: Some(ServerSideEncryption::Aes256),
+        attributes: attrs,
+        ..Default::default()
+    };
+    c.put_object(&b, "src", bytes.clone(), &put).await.unwrap();
+
+    let (progress, seen) = recorder();
+    let opts = MultipartCopyOptions {
+        part_size: PART,
+        parallel: 3,
+        sse: Some(ServerSideEncryption::kms_with_key("cmk-upload")),
+        progress: Some(progress),
+        ..Default::default()
+    };
+    let r = c
+        .copy_object_multipart(&b, "src", &b, "dst", &opts)
+        .await
+        .unwrap();
+    assert_eq!((r.part_count, r.size), (4, bytes.len() as u64));
+    assert_eq!(r.meta.crc64, Some(ossbridge_core::crc64::checksum(&bytes)));
+    assert_monotonic_to(&seen.lock().unwrap(), bytes.len() as u64);
+    let got = c
+        .get_object(&b, "dst", &GetObjectOptions::default())
+        .await
+        .unwrap();
+    assert!(got.data[..] == bytes[..]);
+    assert_eq!(got.info.content_type.as_deref(), Some("video/mp4"));
+    assert_eq!(
+        got.meta.user_metadata(),
+        vec![("origin".to_string(), "camera".to_string())]
+    );
+    assert_eq!(got.meta.sse.key_id, Some(server.key_id("cmk-upload")));
+
+    // Small objects take one CopyObject; the source's SSE is not inherited.
+    c.put_object(&b, "small", b"tiny".to_vec(), &put)
+        .await
+        .unwrap();
+    let r = c
+        .copy_object_multipart(
+            &b,
+            "small",
+            &b,
+            "small-copy",
+            &MultipartCopyOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.part_count, 0);
+    assert_eq!(
+        c.head_object(&b, "small-copy")
+            .await
+            .unwrap()
+            .meta
+            .sse
+            .algorithm,
+        None
+    );
+
+    // Low-level UploadPartCopy.
+    let up = c
+        .initiate_multipart_upload(&b, "pc", &InitiateMultipartUploadOptions::default())
+        .await
+        .unwrap();
+    let p1 = c
+        .upload_part_copy(
+            &b,
+            "pc",
+            &up.upload_id,
+            1,
+            &b,
+            "src",
+            Some(ByteRange {
+                start: 0,
+                end: Some(PART - 1),
+            }),
+        )
+        .await
+        .unwrap();
+    let p2 = c
+        .upload_part_copy(&b, "pc", &up.upload_id, 2, &b, "small", None)
+        .await
+        .unwrap();
+    c.complete_multipart_upload(
+        &b,
+        "pc",
+        &up.upload_id,
+        &[p1.completed(), p2.completed()],
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let got = c
+        .get_object(&b, "pc", &GetObjectOptions::default())
+        .await
+        .unwrap();
+    assert!(got.data[..] == [&bytes[..PART as usize], b"tiny"].concat()[..]);
+}

@@ -106,6 +106,10 @@ impl Client {
         fn initiate_multipart_upload(&self, bucket: &str, key: &str, options: &InitiateMultipartUploadOptions) -> InitiateMultipartUploadResult;
         /// See [`super::Client::upload_part`].
         fn upload_part(&self, bucket: &str, key: &str, upload_id: &str, part_number: u32, body: impl Into<Body>) -> UploadPartResult;
+        /// See [`super::Client::upload_part_copy`].
+        fn upload_part_copy(&self, bucket: &str, key: &str, upload_id: &str, part_number: u32, src_bucket: &str, src_key: &str, range: Option<ByteRange>) -> UploadPartCopyResult;
+        /// See [`super::Client::copy_object_multipart`].
+        fn copy_object_multipart(&self, src_bucket: &str, src_key: &str, bucket: &str, key: &str, options: &crate::transfer::MultipartCopyOptions) -> crate::transfer::MultipartCopyResult;
         /// See [`super::Client::complete_multipart_upload`].
         fn complete_multipart_upload(&self, bucket: &str, key: &str, upload_id: &str, parts: &[CompletedPart], options: &CompleteMultipartUploadOptions) -> CompleteMultipartUploadResult;
         /// See [`super::Client::abort_multipart_upload`].

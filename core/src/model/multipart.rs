@@ -63,6 +63,34 @@ impl UploadPartResult {
     }
 }
 
+/// Result of UploadPartCopy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UploadPartCopyResult {
+    pub part_number: u32,
+    pub etag: String,
+    pub last_modified: String,
+    pub meta: ResponseMeta,
+}
+
+impl UploadPartCopyResult {
+    pub fn from_xml(part_number: u32, body: &[u8], meta: ResponseMeta) -> Result<Self> {
+        let root = Element::parse(body, "CopyPartResult")?;
+        Ok(UploadPartCopyResult {
+            part_number,
+            etag: root.string("ETag"),
+            last_modified: root.string("LastModified"),
+            meta,
+        })
+    }
+
+    pub fn completed(&self) -> CompletedPart {
+        CompletedPart {
+            part_number: self.part_number,
+            etag: self.etag.clone(),
+        }
+    }
+}
+
 /// A part to list in CompleteMultipartUpload.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CompletedPart {

@@ -15,10 +15,12 @@
 //! the bound the official SDKs document).
 
 pub mod checkpoint;
+mod copy;
 mod download;
 mod upload;
 
 pub use checkpoint::{CheckpointPart, DownloadCheckpoint, UploadCheckpoint};
+pub use copy::{MultipartCopyOptions, MultipartCopyResult};
 pub use download::{DownloadFileOptions, DownloadFileResult};
 pub(crate) use upload::crc_of_file_range;
 pub use upload::{CheckpointCallback, UploadFileOptions, UploadFileResult};
