@@ -610,6 +610,28 @@ static void test_copy_encrypts_the_destination(void) {
   }
   ossbridge_object_result_free(head);
 
+  /* The same through raw headers, as the official SDKs spell them. */
+  ossbridge_pair raw_headers[] = {{"x-oss-metadata-directive", "REPLACE"}, {"Content-Type", "text/x-raw"},
+                                  {"x-oss-server-side-encryption", "AES256"}};
+  ossbridge_copy_options raw = {0};
+  raw.headers = raw_headers;
+  raw.headers_len = 3;
+  CHECK(ossbridge_client_copy_object(client, bucket, "plain.txt", bucket, "replaced.txt", &raw, NULL, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  head = NULL;
+  CHECK(ossbridge_client_head_object(client, bucket, "replaced.txt", &head, &err) == OSSBRIDGE_STATUS_OK);
+  if (head) {
+    CHECK_STR(head->content_type, "text/x-raw");
+    CHECK_STR(head->server_side_encryption, "AES256");
+    CHECK(find_pair(head->metadata, head->metadata_len, "stage") == NULL); /* replaced, not copied */
+  }
+  ossbridge_object_result_free(head);
+  raw_headers[0].value = "MOVE";
+  CHECK(ossbridge_client_copy_object(client, bucket, "plain.txt", bucket, "replaced.txt", &raw, NULL, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "x-oss-metadata-directive");
+  ossbridge_error_free(err);
+
   CHECK(ossbridge_client_copy_object(client, bucket, "missing.txt", bucket, "c.txt", NULL, NULL, &err) ==
         OSSBRIDGE_STATUS_SERVICE);
   check_service_error(err, 404, "NoSuchKey");

@@ -14,7 +14,7 @@ use crate::error::{ossbridge_error, ossbridge_status};
 use crate::panic::boundary;
 use crate::types::{
     from_copy, from_get, from_get_to_file, from_head, from_put, object_fields_from_c,
-    ossbridge_copy_options, ossbridge_object_result, ossbridge_put_options,
+    ossbridge_copy_options, ossbridge_object_result, ossbridge_put_options, pairs_from_c,
 };
 
 pub(crate) unsafe fn put_options_from_c(
@@ -49,27 +49,38 @@ unsafe fn copy_options_from_c(
         return Ok(CopyObjectOptions::default());
     }
     // SAFETY: non-NULL, caller contract.
-    let options = unsafe { &*options };
+    let o = unsafe { &*options };
+    // Raw headers first (the core also reads x-oss-metadata-directive there), typed fields on top.
+    let raw = unsafe { pairs_from_c(o.headers, o.headers_len, "headers") }?;
+    let mut copy = if raw.is_empty() {
+        CopyObjectOptions::default()
+    } else {
+        CopyObjectOptions::from_raw_headers(&raw)?
+    };
     let (sse, attributes) = unsafe {
         object_fields_from_c(
-            &options.sse,
-            options.content_type,
-            options.metadata,
-            options.metadata_len,
-            options.headers,
-            options.headers_len,
+            &o.sse,
+            o.content_type,
+            o.metadata,
+            o.metadata_len,
+            std::ptr::null(),
+            0,
         )
     }?;
-    let metadata_directive = if options.replace_metadata {
-        MetadataDirective::Replace
-    } else {
-        MetadataDirective::Copy
-    };
-    Ok(CopyObjectOptions {
-        sse,
-        metadata_directive,
-        attributes,
-    })
+    if sse.is_some() && copy.sse.is_some() {
+        return Err(Error::invalid_argument(
+            "server-side encryption is set both in sse and in headers; set it once",
+        ));
+    }
+    copy.sse = sse.or(copy.sse);
+    if attributes.content_type.is_some() {
+        copy.attributes.content_type = attributes.content_type;
+    }
+    copy.attributes.metadata.extend(attributes.metadata);
+    if o.replace_metadata {
+        copy.metadata_directive = MetadataDirective::Replace;
+    }
+    Ok(copy)
 }
 
 /// Uploads `data_len` bytes from `data` (copied; NULL allowed when 0) to `bucket/key`

@@ -176,7 +176,7 @@ pub(crate) unsafe fn sse_from_c(
     }
 }
 
-unsafe fn pairs_from_c(
+pub(crate) unsafe fn pairs_from_c(
     pairs: *const ossbridge_pair,
     len: usize,
     name: &str,
