@@ -47,7 +47,7 @@ export declare class NativeClient {
   copy(bucket: string | undefined | null, name: string, sourceBucket: string | undefined | null, sourceName: string, options?: WriteOptions | undefined | null): Promise<any>
   delete(bucket: string | undefined | null, name: string): Promise<any>
   deleteMulti(bucket: string | undefined | null, names: Array<string>, quiet?: boolean | undefined | null): Promise<any>
-  listV2(bucket?: string | undefined | null, prefix?: string | undefined | null, delimiter?: string | undefined | null, startAfter?: string | undefined | null, maxKeys?: number | undefined | null, continuationToken?: string | undefined | null, fetchOwner?: boolean | undefined | null): Promise<any>
+  listV2(bucket: string | undefined | null, query: ListV2Query): Promise<any>
   /** A presigned URL (ali-oss `signatureUrl`); `expires` in seconds. */
   signatureUrl(bucket: string | undefined | null, name: string, method?: string | undefined | null, expires?: number | undefined | null, headers?: Record<string, string> | undefined | null): Promise<string>
   /**
@@ -70,11 +70,11 @@ export declare class NativeClient {
 export declare class NativeEncryptionClient {
   constructor(client: NativeClient, options: EncryptionOptions)
   /** Encrypts and uploads a Buffer (PutObject) or a file (PutObject or multipart). */
-  put(bucket: string | undefined | null, name: string, buffer?: Buffer | undefined | null, path?: string | undefined | null, options?: WriteOptions | undefined | null, partSize?: number | undefined | null, parallel?: number | undefined | null): Promise<any>
+  put(bucket: string | undefined | null, name: string, source: EncryptedSource, options?: WriteOptions | undefined | null, transfer?: TransferOptions | undefined | null): Promise<any>
   /** Downloads and decrypts, whole or one `bytes=` range, into memory. */
   get(bucket: string | undefined | null, name: string, range?: string | undefined | null): Promise<DecryptedResult>
   /** Downloads and decrypts into a file (concurrent ranged GETs; nothing left on failure). */
-  getToFile(bucket: string | undefined | null, name: string, path: string, partSize?: number | undefined | null, parallel?: number | undefined | null): Promise<any>
+  getToFile(bucket: string | undefined | null, name: string, path: string, transfer?: TransferOptions | undefined | null): Promise<any>
   /** HeadObject with the plaintext size. */
   head(bucket: string | undefined | null, name: string): Promise<any>
 }
@@ -122,6 +122,12 @@ export interface DecryptedResult {
   result: any
 }
 
+/** What to encrypt: a Buffer or a file path. */
+export interface EncryptedSource {
+  buffer?: Buffer
+  path?: string
+}
+
 export interface EncryptionOptions {
   /** The key new objects are encrypted with. */
   masterKey: RsaKeyOptions
@@ -147,6 +153,16 @@ export interface GetOptions {
 export interface GetResult {
   content?: Buffer
   result: any
+}
+
+/** ali-oss's listV2 query, names normalised by the JS wrapper. */
+export interface ListV2Query {
+  prefix?: string
+  delimiter?: string
+  startAfter?: string
+  maxKeys?: number
+  continuationToken?: string
+  fetchOwner?: boolean
 }
 
 export interface MultipartOptions {
@@ -181,6 +197,12 @@ export interface Source {
   /** Range of the file `[start, end)`, for uploadPart. */
   start?: number
   end?: number
+}
+
+/** Part size and concurrency of file transfers. */
+export interface TransferOptions {
+  partSize?: number
+  parallel?: number
 }
 
 /** Version of the addon (same as the Rust workspace). */

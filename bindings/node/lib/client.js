@@ -318,15 +318,14 @@ class OSS {
   listV2(query = {}) {
     const num = (v) => (v === undefined || v === null ? undefined : Number(v));
     return call(() =>
-      this._native.listV2(
-        null,
-        query.prefix,
-        query.delimiter,
-        query['start-after'] ?? query.startAfter,
-        num(query['max-keys'] ?? query.maxKeys),
-        query['continuation-token'] ?? query.continuationToken,
-        query['fetch-owner'] === undefined ? undefined : !!query['fetch-owner']
-      )
+      this._native.listV2(null, {
+        prefix: query.prefix,
+        delimiter: query.delimiter,
+        startAfter: query['start-after'] ?? query.startAfter,
+        maxKeys: num(query['max-keys'] ?? query.maxKeys),
+        continuationToken: query['continuation-token'] ?? query.continuationToken,
+        fetchOwner: query['fetch-owner'] === undefined ? undefined : !!query['fetch-owner'],
+      })
     );
   }
 

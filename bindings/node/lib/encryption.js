@@ -48,13 +48,13 @@ class EncryptionClient {
     const buffer = Buffer.isBuffer(file) || file instanceof Uint8Array ? Buffer.from(file.buffer, file.byteOffset, file.byteLength) : undefined;
     const path = typeof file === 'string' ? file : undefined;
     if (!buffer && !path) return Promise.reject(new TypeError('Must provide String/Buffer for put.'));
-    return call(() => this._native.put(this._bucket, name, buffer, path, writeOptions(options), options.partSize, options.parallel));
+    return call(() => this._native.put(this._bucket, name, { buffer, path }, writeOptions(options), { partSize: options.partSize, parallel: options.parallel }));
   }
 
   /** Encrypts a file and uploads it in parts (options.partSize, parallel). */
   multipartUpload(name, file, options = {}) {
     if (typeof file !== 'string') return this.put(name, file, options);
-    return call(() => this._native.put(this._bucket, name, undefined, file, writeOptions(options), options.partSize || 8 << 20, options.parallel));
+    return call(() => this._native.put(this._bucket, name, { path: file }, writeOptions(options), { partSize: options.partSize || 8 << 20, parallel: options.parallel }));
   }
 
   /** Decrypts into memory (`content`) or into a file; options.headers.Range reads one range. */
@@ -63,7 +63,9 @@ class EncryptionClient {
       options = file;
       file = undefined;
     }
-    if (typeof file === 'string') return call(() => this._native.getToFile(this._bucket, name, file, options.partSize, options.parallel));
+    if (typeof file === 'string') {
+      return call(() => this._native.getToFile(this._bucket, name, file, { partSize: options.partSize, parallel: options.parallel }));
+    }
     const headers = options.headers || {};
     const rangeName = Object.keys(headers).find((k) => k.toLowerCase() === 'range');
     const r = await call(() => this._native.get(this._bucket, name, rangeName ? String(headers[rangeName]) : undefined));

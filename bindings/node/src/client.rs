@@ -152,6 +152,17 @@ fn get_options(opts: Option<GetOptions>) -> napi::Result<GetObjectOptions> {
     Ok(out)
 }
 
+/// ali-oss's listV2 query, names normalised by the JS wrapper.
+#[napi(object)]
+pub struct ListV2Query {
+    pub prefix: Option<String>,
+    pub delimiter: Option<String>,
+    pub start_after: Option<String>,
+    pub max_keys: Option<u32>,
+    pub continuation_token: Option<String>,
+    pub fetch_owner: Option<bool>,
+}
+
 #[napi(object)]
 pub struct MultipartOptions {
     pub parallel: Option<u32>,
@@ -628,25 +639,17 @@ impl NativeClient {
     }
 
     #[napi(js_name = "listV2")]
-    pub async fn list_v2(
-        &self,
-        bucket: Option<String>,
-        prefix: Option<String>,
-        delimiter: Option<String>,
-        start_after: Option<String>,
-        max_keys: Option<u32>,
-        continuation_token: Option<String>,
-        fetch_owner: Option<bool>,
-    ) -> napi::Result<Value> {
+    pub async fn list_v2(&self, bucket: Option<String>, query: ListV2Query) -> napi::Result<Value> {
         let t = Timer::start();
         let bucket = self.bucket(bucket)?;
+        let continuation_token = query.continuation_token.clone();
         let opts = ListObjectsV2Options {
-            prefix,
-            delimiter,
-            start_after,
-            max_keys,
-            continuation_token: continuation_token.clone(),
-            fetch_owner: fetch_owner.unwrap_or(false),
+            prefix: query.prefix,
+            delimiter: query.delimiter,
+            start_after: query.start_after,
+            max_keys: query.max_keys,
+            continuation_token: query.continuation_token,
+            fetch_owner: query.fetch_owner.unwrap_or(false),
         };
         let r = self
             .client

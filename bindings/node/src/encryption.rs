@@ -111,12 +111,14 @@ impl NativeEncryptionClient {
         &self,
         bucket: Option<String>,
         name: String,
-        buffer: Option<Buffer>,
-        path: Option<String>,
+        source: EncryptedSource,
         options: Option<WriteOptions>,
-        part_size: Option<f64>,
-        parallel: Option<u32>,
+        transfer: Option<TransferOptions>,
     ) -> napi::Result<Value> {
+        let (buffer, path) = (source.buffer, source.path);
+        let (part_size, parallel) = transfer
+            .map(|t| (t.part_size, t.parallel))
+            .unwrap_or((None, None));
         let t = Timer::start();
         let bucket = bucket_of(bucket)?;
         let attributes = attributes(options).into_napi()?;
@@ -208,9 +210,11 @@ impl NativeEncryptionClient {
         bucket: Option<String>,
         name: String,
         path: String,
-        part_size: Option<f64>,
-        parallel: Option<u32>,
+        transfer: Option<TransferOptions>,
     ) -> napi::Result<Value> {
+        let (part_size, parallel) = transfer
+            .map(|t| (t.part_size, t.parallel))
+            .unwrap_or((None, None));
         let t = Timer::start();
         let bucket = bucket_of(bucket)?;
         let mut opts = EncryptedDownloadOptions::default();
@@ -244,6 +248,20 @@ impl NativeEncryptionClient {
             "res": res(&r.meta, 0, &t),
         }))
     }
+}
+
+/// What to encrypt: a Buffer or a file path.
+#[napi(object)]
+pub struct EncryptedSource {
+    pub buffer: Option<Buffer>,
+    pub path: Option<String>,
+}
+
+/// Part size and concurrency of file transfers.
+#[napi(object)]
+pub struct TransferOptions {
+    pub part_size: Option<f64>,
+    pub parallel: Option<u32>,
 }
 
 /// A decrypted GetObject: the plaintext plus the result object.
