@@ -26,7 +26,9 @@ use crate::model::{
     PutObjectResult, ResponseMeta, UploadPartResult,
 };
 
-/// Suffix of the User-Agent, like the official SDKs' `/OssEncryptionClient`.
+/// What the official SDKs append to their User-Agent for encryption clients
+/// (`/OssEncryptionClient`); append it to `ClientConfig::user_agent` when building the
+/// [`Client`] an [`EncryptionClient`] wraps, to look the same in server logs.
 pub const USER_AGENT_SUFFIX: &str = "OssEncryptionClient";
 
 /// A client that encrypts on the way up and decrypts on the way down.

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use super::content::ObjectDecryptor;
+use super::authenticated::SegmentLayout;
+use super::content::{ContentMode, ObjectDecryptor};
 
 use super::client::{EncryptedPutOptions, EncryptionClient};
 use super::range::parse_content_range;
@@ -117,11 +118,12 @@ impl EncryptionClient {
                 attributes: options.attributes.clone(),
             };
             let r = self.put_object(bucket, key, data, &put).await?;
-            let stored_size = self
-                .head_object(bucket, key)
-                .await
-                .map(|h| h.stored_size)
-                .unwrap_or(size);
+            let stored_size = match self.mode() {
+                ContentMode::Compatible => size,
+                ContentMode::Authenticated { segment_size } => {
+                    SegmentLayout::new(*segment_size, size)?.stored_size()
+                }
+            };
             return Ok(EncryptedTransferResult {
                 size,
                 stored_size,
