@@ -176,6 +176,9 @@ impl Config {
                 expiration,
             });
         }
+        if config.users.is_empty() {
+            return Err("no [[users]] configured: list at least one user (see docs/server.md)".into());
+        }
         let mut ids: Vec<&str> = config
             .users
             .iter()
