@@ -5,6 +5,7 @@
 //! them ali-oss's argument order and defaults.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -13,10 +14,11 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 use napi_derive::napi;
 use ossbridge_core::model::{
-    AppendObjectOptions, ByteRange, CompleteMultipartUploadOptions, CompletedPart,
-    CopyObjectOptions, GetObjectOptions, HeadObjectOptions, InitiateMultipartUploadOptions,
-    ListBucketsOptions, ListObjectsV2Options, MetadataDirective, ObjectAttributes, PresignOptions,
-    PutBucketOptions, PutObjectOptions, ResponseMeta, ServerSideEncryptionRule,
+    content_type_for_path, AppendObjectOptions, ByteRange, CompleteMultipartUploadOptions,
+    CompletedPart, CopyObjectOptions, GetObjectOptions, HeadObjectOptions,
+    InitiateMultipartUploadOptions, ListBucketsOptions, ListObjectsV2Options, MetadataDirective,
+    ObjectAttributes, PresignOptions, PutBucketOptions, PutObjectOptions, ResponseMeta,
+    ServerSideEncryptionRule,
 };
 use ossbridge_core::sse::{AppendEncryption, ServerSideEncryption};
 use ossbridge_core::transfer::{CheckpointCallback, UploadCheckpoint, UploadFileOptions};
@@ -375,7 +377,11 @@ impl NativeClient {
     ) -> napi::Result<Value> {
         let t = Timer::start();
         let bucket = self.bucket(bucket)?;
-        let (sse, attributes) = write_options(options).into_napi()?;
+        let (sse, mut attributes) = write_options(options).into_napi()?;
+        // As ali-oss: a file's Content-Type follows its extension unless one is given.
+        if let (None, Some(path)) = (&attributes.content_type, &source.path) {
+            attributes.content_type = content_type_for_path(Path::new(path)).map(str::to_string);
+        }
         let body = body_from(source).into_napi()?;
         let opts = PutObjectOptions {
             sse,

@@ -47,6 +47,13 @@ test('put from a Buffer, a file and streams, with every SSE method', async () =>
   assert.equal(r.res.headers['x-oss-server-side-encryption'], 'AES256');
   assert.match(r.url, /exampledir\/exampleobject\.txt$/);
   assert.deepEqual((await c.get('exampledir/exampleobject.txt')).content, payload);
+  // As ali-oss: a file's Content-Type follows its extension unless mime is given.
+  const jpg = path.join(dir, 'examplefile.jpg');
+  fs.writeFileSync(jpg, payload.subarray(0, 100));
+  await c.put('guessed', jpg);
+  assert.equal((await c.head('guessed')).res.headers['content-type'], 'image/jpeg');
+  await c.put('explicit', jpg, { mime: 'application/x-mine' });
+  assert.equal((await c.head('explicit')).res.headers['content-type'], 'application/x-mine');
 
   const kmsKey = server.keys['cmk-node'];
   const cases = [
