@@ -142,6 +142,10 @@ async fn sigkill_during_a_200_mib_upload_leaves_the_previous_version() {
                 let _ = tx.send(());
             }
         }
+        if mib >= 100 {
+            // Slow the rest down so the kill always lands mid-upload, even on a busy machine.
+            std::thread::sleep(Duration::from_millis(50));
+        }
     });
     let put =
         Req::new("PUT", Some("crash"), Some("victim")).h("x-oss-server-side-encryption", "KMS");
