@@ -416,6 +416,28 @@ fn cp_every_direction_with_the_guides_meta() {
     let head = env.core.head_object("dst-bucket", "copy.jpg").unwrap();
     assert_eq!(head.info.content_type.as_deref(), Some("image/jpeg"));
 
+    // Above the big-file threshold the copy goes part by part (UploadPartCopy).
+    env.ok(&[
+        "cp",
+        "oss://src-bucket/pics/photo.jpg",
+        "oss://dst-bucket/parts.jpg",
+        "--bigfile-threshold",
+        "150000",
+        "--part-size",
+        "102400",
+        "--meta",
+        "X-Oss-Server-Side-Encryption:SM4",
+    ]);
+    assert_eq!(env.object("dst-bucket", "parts.jpg"), body);
+    let head = env.core.head_object("dst-bucket", "parts.jpg").unwrap();
+    assert!(
+        head.meta.etag.as_deref().unwrap().ends_with("-3\""),
+        "{:?}",
+        head.meta.etag
+    );
+    assert_eq!(head.meta.sse.algorithm.as_deref(), Some("SM4"));
+    assert_eq!(head.info.content_type.as_deref(), Some("image/jpeg"));
+
     // A missing source object: exit 1, nothing written.
     let out = env.run(&["cp", "oss://src-bucket/nope", "nope.bin"]);
     assert_exit(&out, 1, &["StatusCode=404"]);
