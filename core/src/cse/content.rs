@@ -615,7 +615,7 @@ impl FullReader<'_> {
                 }
                 if let (Some(md5), Some(expected)) = (self.md5, &env.unencrypted_content_md5) {
                     let actual = base64::engine::general_purpose::STANDARD.encode(md5.finalize());
-                    if &actual != expected.trim() {
+                    if actual != expected.trim() {
                         return Err(crypto(format!(
                             "decrypted content does not match unencrypted-content-md5 ({expected} \
                              stored, {actual} computed): the object was modified"
