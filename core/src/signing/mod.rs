@@ -22,6 +22,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
 
+pub mod rpc;
 pub mod v1;
 pub mod v4;
 
