@@ -140,6 +140,9 @@ async function main() {
     rows.push({ label, ...results });
   }
 
+  // The server's own ceiling for the large object: curl with presigned URLs, same repeats.
+  const curl = curlCeiling(url, bucket, bigMiB, repeat);
+
   const mibs = (r) => r.bytes / MiB / r.seconds;
   const small = (label) => label.includes('4 KiB');
   const fmtRate = (label, r) => (small(label) ? `${(r.bytes / 4096 / r.seconds).toFixed(0)} obj/s` : `${mibs(r).toFixed(0)} MiB/s`);
@@ -170,6 +173,38 @@ async function main() {
   console.log(fmt(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const l of lines) console.log(fmt(l));
+  if (curl) {
+    console.log(`server ceiling (curl, presigned URLs, best of ${repeat}): put ${bigMiB} MiB ${curl.put.toFixed(0)} MiB/s, get ${bigMiB} MiB ${curl.get.toFixed(0)} MiB/s`);
+  }
+}
+
+/** Best put/get MiB/s of curl for the large object, or null without curl. */
+function curlCeiling(url, bucket, bigMiB, repeat) {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  try {
+    execFileSync('curl', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const dir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'node-bench-curl-'));
+  try {
+    const file = path.join(dir, 'big.bin');
+    fs.writeFileSync(file, crypto.randomBytes(bigMiB * MiB));
+    const c = makeClient('ossbridge', url, bucket);
+    const putUrl = c.signatureUrl('curl-big', { method: 'PUT', expires: 3600 });
+    const getUrl = c.signatureUrl('curl-big', { expires: 3600 });
+    const speed = (args) => Number(execFileSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{speed_upload} %{speed_download}', ...args], { encoding: 'utf8' }).trim().split(' ').map(Number).find((v) => v > 0)) / MiB;
+    let put = 0;
+    let get = 0;
+    for (let i = 0; i < repeat; i++) {
+      put = Math.max(put, speed(['-T', file, putUrl]));
+      get = Math.max(get, speed([getUrl]));
+    }
+    return { put, get };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((e) => {
