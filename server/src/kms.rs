@@ -150,7 +150,7 @@ impl Kms {
             .ok_or_else(|| OssError::internal("default CMK could not be created"))
     }
 
-    fn cmk_material(&self, id: &str) -> OssResult<SecretKey> {
+    pub(crate) fn cmk_material(&self, id: &str) -> OssResult<SecretKey> {
         let record = self.db.cmk(id)?.ok_or_else(|| unknown_cmk(id))?;
         let plain = crypto::unwrap(&self.master, &record.wrapped, &cmk_context(&record.id))
             .map_err(OssError::internal)?;

@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod cse;
 pub mod error;
 pub mod kms;
+pub mod kms_api;
 pub mod meta;
 pub mod ops;
 pub mod request;
@@ -130,6 +131,11 @@ pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> 
     let request_id = new_request_id();
     let is_head = req.method() == http::Method::HEAD;
     let (parts, body) = req.into_parts();
+    if kms_api::is_kms_request(&parts) {
+        let mut response = kms_api::handle(&state, parts, body, &request_id).await;
+        response::add_common_headers(response.headers_mut(), &request_id);
+        return response;
+    }
     // A client waiting for `100 Continue` has not sent the body, and a body over the drain
     // cap is not worth reading: answer those errors and close instead of draining.
     let expects_continue = parts

@@ -22,6 +22,7 @@ mod content;
 mod ctr;
 mod envelope;
 mod kms;
+mod kms_http;
 mod master_key;
 mod range;
 mod rsa_key;
@@ -46,6 +47,7 @@ pub use envelope::{
     HEADER_WRAP_ALG,
 };
 pub use kms::{KmsHeaderLayout, KmsMasterKey, KmsProvider, WRAP_ALG_KMS};
+pub use kms_http::HttpKmsProvider;
 pub use master_key::{BoxFuture, MasterKey, MasterKeys};
 pub use range::{parse_content_range, unsatisfiable, ByteRange, SegmentRangePlan};
 pub use rsa_key::{RsaMasterKey, WRAP_ALG_RSA_OAEP_SHA1, WRAP_ALG_RSA_PKCS1};
