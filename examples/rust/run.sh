@@ -10,3 +10,5 @@ if [ -n "${OSSBRIDGE_DEMO_DATA_DIR:-}" ]; then
   cmk=$(target/release/ossbridge kms create-key --data-dir "$OSSBRIDGE_DEMO_DATA_DIR" --alias "rust-demo-$$" | tail -n1)
 fi
 cargo run --quiet --locked -p ossbridge-core --example sse_guide -- "$url" "$cmk"
+echo "-- client-side encryption (core/examples/cse_roundtrip.rs)"
+cargo run --quiet --locked -p ossbridge-core --example cse_roundtrip -- "$url" "$cmk"
