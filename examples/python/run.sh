@@ -49,3 +49,6 @@ print(f"examplebucket0703/exampledir/object1.jpg: {head.content_length} bytes, "
       f"server_side_encryption={head.server_side_encryption}, crc64={head.crc}, request_id={head.request_id}")
 assert head.content_length == 4000 and head.server_side_encryption == "AES256"
 PY
+
+echo "--- client-side encryption (cse_roundtrip.py: oss2's CryptoBucket + RsaProvider)"
+python "$here/cse_roundtrip.py" "$root/tests/vectors/cse/keys"
