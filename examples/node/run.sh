@@ -33,3 +33,5 @@ node "$here/put_bucket_encryption.js"
 echo "-- put_object_sse.js"
 node "$here/put_object_sse.js"
 node "$here/check.js" after 'D:\examplefile.jpg'
+echo "-- cse_roundtrip.js (client-side encryption, EncryptionClient)"
+node "$here/cse_roundtrip.js"
