@@ -136,6 +136,9 @@ def test_wrong_secret_is_signature_does_not_match(env, sdk, admin_bucket):
     err = impostor.failure(lambda: impostor.put_object(admin_bucket, "k", b"x"))
     assert (err.status, err.code) == (403, "SignatureDoesNotMatch"), err
     assert err.details.get("StringToSign"), f"SignatureDoesNotMatch must carry the StringToSign: {err.details}"
+    if sdk.version == "v4":
+        assert err.details["StringToSign"].startswith("OSS4-HMAC-SHA256\n"), err.details
+        assert err.details.get("CanonicalRequest", "").startswith("PUT\n"), err.details
 
 
 def test_signature_does_not_match_carries_the_servers_string_to_sign(env, admin_bucket):
