@@ -39,7 +39,9 @@ pub fn is_kms_request(parts: &http::request::Parts) -> bool {
         .uri
         .query()
         .is_some_and(|q| q.split('&').any(|p| p.starts_with("Action=")));
+    // An OSS POST to `/` always has a query (`?delete`, ...) or a multipart form (PostObject).
     let form_post = parts.method == http::Method::POST
+        && !matches!(parts.uri.query(), Some(q) if !q.is_empty())
         && parts
             .headers
             .get(http::header::CONTENT_TYPE)
