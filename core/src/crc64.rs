@@ -36,7 +36,10 @@ impl Default for Crc64 {
 
 impl Crc64 {
     pub fn new() -> Crc64 {
-        Crc64 { digest: Digest::new(CrcAlgorithm::Crc64Xz), len: 0 }
+        Crc64 {
+            digest: Digest::new(CrcAlgorithm::Crc64Xz),
+            len: 0,
+        }
     }
 
     pub fn update(&mut self, data: &[u8]) {
@@ -61,7 +64,10 @@ impl Crc64 {
 
 impl std::fmt::Debug for Crc64 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Crc64").field("value", &self.value()).field("len", &self.len).finish()
+        f.debug_struct("Crc64")
+            .field("value", &self.value())
+            .field("len", &self.len)
+            .finish()
     }
 }
 
@@ -90,7 +96,10 @@ mod tests {
         }
         assert_eq!(c.value(), checksum(&data));
         let (a, b) = data.split_at(33_333);
-        assert_eq!(combine(checksum(a), checksum(b), b.len() as u64), checksum(&data));
+        assert_eq!(
+            combine(checksum(a), checksum(b), b.len() as u64),
+            checksum(&data)
+        );
         assert_eq!(combine(checksum(a), 0, 0), checksum(a));
     }
 }

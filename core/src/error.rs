@@ -117,13 +117,19 @@ impl ServiceError {
             headers: Vec::new(),
         };
         if err.request_id.is_empty() {
-            err.request_id = header(&headers, "x-oss-request-id").unwrap_or_default().to_string();
+            err.request_id = header(&headers, "x-oss-request-id")
+                .unwrap_or_default()
+                .to_string();
         }
         if err.ec.is_empty() {
             err.ec = header(&headers, "x-oss-ec").unwrap_or_default().to_string();
         }
         if err.code.is_empty() && details.is_empty() {
-            err.message = String::from_utf8_lossy(body).trim().chars().take(512).collect();
+            err.message = String::from_utf8_lossy(body)
+                .trim()
+                .chars()
+                .take(512)
+                .collect();
         }
         err.headers = headers;
         err
@@ -140,7 +146,10 @@ impl ServiceError {
         push("RequestId", &self.request_id);
         push("HostId", &self.host_id);
         for (name, value) in &self.details {
-            if !matches!(name.as_str(), "Code" | "Message" | "RequestId" | "HostId" | "EC") {
+            if !matches!(
+                name.as_str(),
+                "Code" | "Message" | "RequestId" | "HostId" | "EC"
+            ) {
                 push(name, value);
             }
         }
@@ -153,7 +162,10 @@ impl ServiceError {
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Escapes text for an XML element body or attribute.
@@ -236,7 +248,12 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), service: None, source: None }
+        Error {
+            kind,
+            message: message.into(),
+            service: None,
+            source: None,
+        }
     }
 
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
@@ -249,7 +266,12 @@ impl Error {
             "OSS returned {} {}: {} (RequestId: {})",
             err.status, err.code, err.message, err.request_id
         );
-        Error { kind: ErrorKind::Service, message, service: Some(Box::new(err)), source: None }
+        Error {
+            kind: ErrorKind::Service,
+            message,
+            service: Some(Box::new(err)),
+            source: None,
+        }
     }
 
     pub fn invalid_argument(message: impl Into<String>) -> Error {
@@ -280,7 +302,9 @@ impl fmt::Debug for Error {
         let mut d = f.debug_struct("Error");
         d.field("kind", &self.kind).field("message", &self.message);
         if let Some(s) = &self.service {
-            d.field("status", &s.status).field("code", &s.code).field("request_id", &s.request_id);
+            d.field("status", &s.status)
+                .field("code", &s.code)
+                .field("request_id", &s.request_id);
         }
         if let Some(src) = &self.source {
             d.field("source", &src.to_string());
@@ -301,13 +325,19 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
-        let kind = if e.kind() == std::io::ErrorKind::TimedOut { ErrorKind::Timeout } else { ErrorKind::Io };
+        let kind = if e.kind() == std::io::ErrorKind::TimedOut {
+            ErrorKind::Timeout
+        } else {
+            ErrorKind::Io
+        };
         Error::new(kind, "I/O failed").with_source(e)
     }
 }
@@ -336,13 +366,19 @@ mod tests {
         assert_eq!(err.host_id, "examplebucket.oss-cn-hangzhou.aliyuncs.com");
         assert_eq!(err.ec, "0002-00000040");
         assert_eq!(err.details["OSSAccessKeyId"], "LTAI5t");
-        assert_eq!(err.details["StringToSign"], "GET\n\n\nMon, 15 Jan 2024 08:30:00 GMT\n/examplebucket/a.txt");
+        assert_eq!(
+            err.details["StringToSign"],
+            "GET\n\n\nMon, 15 Jan 2024 08:30:00 GMT\n/examplebucket/a.txt"
+        );
     }
 
     #[test]
     fn head_errors_come_from_the_x_oss_err_header() {
         let encoded = base64::engine::general_purpose::STANDARD.encode(BODY);
-        let headers = vec![("X-Oss-Err".to_string(), encoded), ("x-oss-request-id".into(), "RID".into())];
+        let headers = vec![
+            ("X-Oss-Err".to_string(), encoded),
+            ("x-oss-request-id".into(), "RID".into()),
+        ];
         let err = ServiceError::from_response(403, &headers, b"");
         assert_eq!(err.code, "SignatureDoesNotMatch");
         assert_eq!(err.ec, "0002-00000040");
@@ -352,7 +388,10 @@ mod tests {
     fn a_non_xml_body_keeps_status_request_id_and_text() {
         let headers = vec![("x-oss-request-id".to_string(), "RID1".to_string())];
         let err = ServiceError::from_response(502, &headers, b"Bad Gateway");
-        assert_eq!((err.status, err.code.as_str(), err.request_id.as_str()), (502, "", "RID1"));
+        assert_eq!(
+            (err.status, err.code.as_str(), err.request_id.as_str()),
+            (502, "", "RID1")
+        );
         assert_eq!(err.message, "Bad Gateway");
     }
 
@@ -365,9 +404,17 @@ mod tests {
 
     #[test]
     fn kinds_have_distinct_stable_names() {
-        let names: std::collections::HashSet<_> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        let names: std::collections::HashSet<_> =
+            ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), ErrorKind::ALL.len());
-        let e = Error::service(ServiceError::from_response(404, &[], b"<Error><Code>NoSuchKey</Code></Error>"));
-        assert_eq!((e.kind(), e.code()), (ErrorKind::Service, Some("NoSuchKey")));
+        let e = Error::service(ServiceError::from_response(
+            404,
+            &[],
+            b"<Error><Code>NoSuchKey</Code></Error>",
+        ));
+        assert_eq!(
+            (e.kind(), e.code()),
+            (ErrorKind::Service, Some("NoSuchKey"))
+        );
     }
 }

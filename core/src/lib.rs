@@ -6,8 +6,8 @@
 pub mod client;
 pub mod config;
 pub mod crc64;
-pub mod cse;
 pub mod credentials;
+pub mod cse;
 pub mod endpoint;
 pub mod error;
 pub mod model;
