@@ -245,9 +245,23 @@ impl ObjectEncryptor {
     /// goes (one per segment; the gaps are tag slots). Fill them, then call
     /// [`Self::seal_staged`]. Compatible format: one range covering the buffer.
     pub fn stage(&self, offset: u64, len: usize) -> Result<(Vec<u8>, Vec<std::ops::Range<usize>>)> {
+        let mut buf = Vec::new();
+        let slots = self.stage_into(offset, len, &mut buf)?;
+        Ok((buf, slots))
+    }
+
+    /// As [`Self::stage`], reusing `buf` (resized to the stored size; its old bytes are
+    /// left in place, to be overwritten by the slots and the tags): recycled part buffers
+    /// skip the page faults and zeroing of fresh ones.
+    pub(crate) fn stage_into(
+        &self,
+        offset: u64,
+        len: usize,
+        buf: &mut Vec<u8>,
+    ) -> Result<Vec<std::ops::Range<usize>>> {
         self.check_span(offset, len)?;
-        match &self.cipher {
-            Cipher::Ctr(_) => Ok((vec![0u8; len], vec![0..len])),
+        let (stored_len, ranges) = match &self.cipher {
+            Cipher::Ctr(_) => (len, vec![0..len]),
             Cipher::Segmented(c) => {
                 let layout = c.layout();
                 let s = layout.segment_size();
@@ -268,9 +282,15 @@ impl ObjectEncryptor {
                         break;
                     }
                 }
-                Ok((vec![0u8; at], ranges))
+                (at, ranges)
             }
+        };
+        if buf.len() >= stored_len {
+            buf.truncate(stored_len);
+        } else {
+            buf.resize(stored_len, 0);
         }
+        Ok(ranges)
     }
 
     /// Encrypts a buffer from [`Self::stage`] in place (for `offset`, as staged).
@@ -471,12 +491,34 @@ impl ObjectDecryptor {
         }
     }
 
+    /// As [`Self::decrypt_ctr_range`], in place.
+    pub(crate) fn decrypt_ctr_in_place(&self, offset: u64, stored: &mut [u8]) -> Result<()> {
+        match &self.cipher {
+            Cipher::Ctr(ctr) => ctr.apply_keystream_at(offset, stored),
+            Cipher::Segmented(_) => Err(invalid("decrypt_ctr_range on an authenticated object")),
+        }
+    }
+
     /// Authenticated objects: verifies and decrypts whole stored segments from segment
     /// `first` on, in place; the plaintext ends up at the front of `buf` (length returned).
     pub fn open_segments_in_place(&self, first: u64, buf: &mut [u8]) -> Result<usize> {
         match &self.cipher {
             Cipher::Segmented(c) => c.open_in_place(first, buf),
             Cipher::Ctr(_) => Err(invalid("open_segments_in_place on a compatible object")),
+        }
+    }
+
+    /// As [`Self::open_segments_in_place`], handing each verified segment's plaintext to
+    /// `sink` where it was decrypted instead of compacting it (for writes to a file).
+    pub(crate) fn open_each_segment_in_place(
+        &self,
+        first: u64,
+        buf: &mut [u8],
+        sink: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        match &self.cipher {
+            Cipher::Segmented(c) => c.open_each_in_place(first, buf, sink),
+            Cipher::Ctr(_) => Err(invalid("open_each_segment_in_place on a compatible object")),
         }
     }
 
