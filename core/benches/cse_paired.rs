@@ -9,7 +9,7 @@
 //!
 //! Auto-discovered bench target with the default harness, so it is an ignored test:
 //! `cargo test --release -p ossbridge-core --bench cse_paired -- --ignored --nocapture`
-//! (env CSE_PAIRED_MIB, default 1024; CSE_PAIRED_ROUNDS, default 3).
+//! (env CSE_PAIRED_MIB, default 1024; CSE_PAIRED_ROUNDS, default 3; CSE_PAIRED_ONLY).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -192,6 +192,13 @@ fn paired_transfers() {
             encrypted(ContentMode::authenticated()),
         ),
     ];
+    // CSE_PAIRED_ONLY=compatible|authenticated keeps the plain client and that one (to
+    // profile one path).
+    let only = std::env::var("CSE_PAIRED_ONLY").unwrap_or_default();
+    let contenders: Vec<_> = contenders
+        .into_iter()
+        .filter(|(_, key, _)| only.is_empty() || *key == "plain" || *key == only)
+        .collect();
     let mut best = vec![(Duration::MAX, Duration::MAX); contenders.len()];
     for _ in 0..rounds {
         for (i, (_, key, c)) in contenders.iter().enumerate() {
