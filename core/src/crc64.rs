@@ -21,6 +21,17 @@ pub fn combine(crc_a: u64, crc_b: u64, len_b: u64) -> u64 {
     crc_fast::checksum_combine(CrcAlgorithm::Crc64Xz, crc_a, crc_b, len_b)
 }
 
+/// CRC of parts laid end to end, from each part's `(crc, len)` in order; `None` when any
+/// part's CRC or length is unknown (then there is nothing to check a multipart object against).
+pub fn combine_parts<I>(parts: I) -> Option<u64>
+where
+    I: IntoIterator<Item = Option<(u64, u64)>>,
+{
+    parts.into_iter().try_fold(0u64, |crc, part| {
+        part.map(|(part_crc, len)| combine(crc, part_crc, len))
+    })
+}
+
 /// A streaming CRC-64/XZ.
 #[derive(Clone)]
 pub struct Crc64 {
@@ -101,5 +112,13 @@ mod tests {
             checksum(&data)
         );
         assert_eq!(combine(checksum(a), 0, 0), checksum(a));
+        let parts = data
+            .chunks(10_007)
+            .map(|p| Some((checksum(p), p.len() as u64)));
+        assert_eq!(combine_parts(parts), Some(checksum(&data)));
+        assert_eq!(
+            combine_parts([Some((checksum(a), a.len() as u64)), None]),
+            None
+        );
     }
 }

@@ -675,13 +675,11 @@ impl NativeBucket {
         awaitable: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (client, bucket) = (self.client.get()?, self.bucket.clone());
-        let expected_crc64 =
+        let expected_crc64 = crc64::combine_parts(
             parts
                 .iter()
-                .try_fold(0u64, |crc, (_, _, size, part_crc)| match (size, part_crc) {
-                    (Some(size), Some(part_crc)) => Some(crc64::combine(crc, *part_crc, *size)),
-                    _ => None,
-                });
+                .map(|(_, _, size, part_crc)| part_crc.zip(*size)),
+        );
         let completed: Vec<CompletedPart> = parts
             .into_iter()
             .map(|(part_number, etag, _, _)| CompletedPart { part_number, etag })
