@@ -177,7 +177,9 @@ impl Config {
             });
         }
         if config.users.is_empty() {
-            return Err("no [[users]] configured: list at least one user (see docs/server.md)".into());
+            return Err(
+                "no [[users]] configured: list at least one user (see docs/server.md)".into(),
+            );
         }
         let mut ids: Vec<&str> = config
             .users
