@@ -3,34 +3,23 @@
 //!
 //! 1. Raw throughput of ossbridge's two content formats next to the fastest AES-256-CTR and
 //!    AES-256-GCM on this machine (aws-lc-rs one-shot, in place), on an in-memory buffer.
-//! 2. upload_file / download_file of a 1 GiB file through `ossbridge serve` on 127.0.0.1:
-//!    the plain client next to the EncryptionClient in both formats.
 //!
-//! Usage: cargo bench -p ossbridge-core --bench cse_bench -- [--raw-only] [--size-mib N]
+//! The 1 GiB transfer comparison (plain next to encrypted upload_file/download_file through
+//! `ossbridge serve`) is core/benches/cse_paired.rs, which alternates the clients and flushes
+//! the page cache before each run so neither side is favoured.
+//!
+//! Usage: cargo bench -p ossbridge-core --bench cse_bench -- [--raw-mib N]
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 use aws_lc_rs::cipher::{EncryptingKey, EncryptionContext, UnboundCipherKey, AES_256};
-use ossbridge_core::credentials::Credentials;
 use ossbridge_core::cse::{
-    AesWrapMasterKey, ContentMode, EncryptedDownloadOptions, EncryptedUploadOptions,
-    EncryptionClient, MasterKeys, ObjectDecryptor, ObjectEncryptor,
+    AesWrapMasterKey, ContentMode, MasterKeys, ObjectDecryptor, ObjectEncryptor,
 };
-use ossbridge_core::model::PutBucketOptions;
-use ossbridge_core::transfer::{DownloadFileOptions, UploadFileOptions};
-use ossbridge_core::{Client, ClientConfig};
 
 const GIB: f64 = (1u64 << 30) as f64;
-const MIB: f64 = (1u64 << 20) as f64;
-
-fn best_of<F: FnMut() -> Duration>(runs: usize, mut f: F) -> Duration {
-    (0..runs).map(|_| f()).min().unwrap()
-}
 
 fn gibps(bytes: usize, d: Duration) -> f64 {
     bytes as f64 / GIB / d.as_secs_f64()
@@ -216,168 +205,8 @@ fn raw(rt: &tokio::runtime::Runtime, size: usize) {
     row("ossbridge compatible full read + MD5 check", "CTR", pair);
 }
 
-struct Server {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-const AK: &str = "LTAI-cse-bench";
-const SK: &str = "cse-bench-secret-0123456789";
-
-fn start_server() -> Server {
-    let bin = std::env::var("OSSBRIDGE_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/ossbridge")
-        });
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(&bin)
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .args(["--access-key-id", AK, "--access-key-secret", SK])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e} (run make build)", bin.display()));
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().and_then(|l| l.ok()).unwrap_or_default();
-    let url = first
-        .strip_prefix("listening on ")
-        .expect("listening line")
-        .trim()
-        .to_string();
-    std::thread::spawn(move || for _ in lines {});
-    Server {
-        child,
-        url,
-        _dir: dir,
-    }
-}
-
-fn transfers(rt: &tokio::runtime::Runtime, size_mib: usize) {
-    let server = start_server();
-    let config = ClientConfig::builder()
-        .endpoint(&server.url)
-        .region("cn-hangzhou")
-        .credentials(Credentials::new(AK, SK))
-        .build()
-        .unwrap();
-    let client = Client::new(config).unwrap();
-    let bucket = "cse-bench";
-    rt.block_on(client.put_bucket(bucket, &PutBucketOptions::default()))
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src.bin");
-    let size = size_mib << 20;
-    let data: Vec<u8> = (0..size)
-        .map(|i| (i as u32).wrapping_mul(2654435761) as u8)
-        .collect();
-    std::fs::write(&src, &data).unwrap();
-    drop(data);
-    let dst = dir.path().join("dst.bin");
-    let part = 8u64 << 20;
-    let parallel = 4;
-    let runs = 2;
-
-    let plain_up = best_of(runs, || {
-        let opts = UploadFileOptions {
-            part_size: part,
-            parallel,
-            ..Default::default()
-        };
-        let t = Instant::now();
-        rt.block_on(client.upload_file(bucket, "plain", &src, &opts))
-            .unwrap();
-        t.elapsed()
-    });
-    let plain_down = best_of(runs, || {
-        let opts = DownloadFileOptions {
-            part_size: part,
-            parallel,
-            ..Default::default()
-        };
-        let t = Instant::now();
-        rt.block_on(client.download_file(bucket, "plain", &dst, &opts))
-            .unwrap();
-        t.elapsed()
-    });
-    let mut rows = vec![("plain client".to_string(), plain_up, plain_down)];
-    for (name, mode) in [
-        (
-            "EncryptionClient, compatible (RSA-2048 master key)",
-            ContentMode::Compatible,
-        ),
-        (
-            "EncryptionClient, authenticated (RSA-2048 master key)",
-            ContentMode::authenticated(),
-        ),
-    ] {
-        let pem = std::fs::read_to_string(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../tests/vectors/cse/keys/rsa2048_A.private_pkcs8.pem"),
-        )
-        .unwrap();
-        let key = ossbridge_core::cse::RsaMasterKey::from_pem(None, Some(&pem)).unwrap();
-        let enc = EncryptionClient::new(client.clone(), Arc::new(key)).with_mode(mode);
-        let up = best_of(runs, || {
-            let opts = EncryptedUploadOptions {
-                part_size: part,
-                parallel,
-                multipart_threshold: part,
-                ..Default::default()
-            };
-            let t = Instant::now();
-            rt.block_on(enc.upload_file(bucket, "enc", &src, &opts))
-                .unwrap();
-            t.elapsed()
-        });
-        let down = best_of(runs, || {
-            let opts = EncryptedDownloadOptions {
-                part_size: part,
-                parallel,
-            };
-            let t = Instant::now();
-            rt.block_on(enc.download_file(bucket, "enc", &dst, &opts))
-                .unwrap();
-            t.elapsed()
-        });
-        assert_eq!(std::fs::metadata(&dst).unwrap().len(), size as u64);
-        rows.push((name.to_string(), up, down));
-    }
-    println!(
-        "\n## Client-side encryption: {size_mib} MiB upload_file / download_file via ossbridge serve on 127.0.0.1 \
-         (8 MiB parts, 4 in flight, best of {runs})\n"
-    );
-    println!("| client | upload MiB/s | vs plain | download MiB/s | vs plain |");
-    println!("|---|---:|---:|---:|---:|");
-    for (name, up, down) in &rows {
-        let mb = size as f64 / MIB;
-        println!(
-            "| {name} | {:.0} | {:.0}% | {:.0} | {:.0}% |",
-            mb / up.as_secs_f64(),
-            100.0 * plain_up.as_secs_f64() / up.as_secs_f64(),
-            mb / down.as_secs_f64(),
-            100.0 * plain_down.as_secs_f64() / down.as_secs_f64()
-        );
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let raw_only = args.iter().any(|a| a == "--raw-only");
-    let size_mib = args
-        .iter()
-        .position(|a| a == "--size-mib")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1024usize);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -390,7 +219,4 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(8usize);
     raw(&rt, raw_mib << 20);
-    if !raw_only {
-        transfers(&rt, size_mib);
-    }
 }
