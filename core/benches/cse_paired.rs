@@ -67,6 +67,7 @@ fn start_server() -> Server {
         .trim()
         .to_string();
     std::thread::spawn(move || for _ in lines {});
+    let _ = SERVER_PID.set(child.id());
     Server {
         child,
         url,
@@ -129,11 +130,43 @@ fn settle() {
     let _ = Command::new("sync").status();
 }
 
+static SERVER_PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
+/// CPU seconds (user + system) process `pid` ("self" for this one) has used so far.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields 14 and 15 of proc(5) (utime, stime), counted after the command name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn timed(f: impl FnOnce()) -> Duration {
     settle();
+    let server = SERVER_PID.get().map(|p| p.to_string()).unwrap_or_default();
+    let (cpu, server_cpu) = (cpu_seconds("self"), cpu_seconds(&server));
     let t = Instant::now();
     f();
-    t.elapsed()
+    let d = t.elapsed();
+    if std::env::var_os("CSE_PAIRED_CPU").is_some() {
+        eprintln!(
+            "wall {:.3}s client cpu {:.2}s server cpu {:.2}s",
+            d.as_secs_f64(),
+            cpu_seconds("self") - cpu,
+            cpu_seconds(&server) - server_cpu
+        );
+    }
+    d
 }
 
 #[test]

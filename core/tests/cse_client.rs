@@ -388,3 +388,50 @@ async fn the_wrong_key_cannot_read_and_a_public_key_can_write() {
         b"secret"
     );
 }
+
+#[tokio::test]
+async fn failed_upload_file_aborts_its_multipart_upload() {
+    use client_support::proxy::{Fault, Proxy};
+    let server = Server::start();
+    let proxy = Proxy::start(&server.url);
+    let c = client(&server.url);
+    let b = bucket(&c).await;
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src.bin");
+    std::fs::write(&src, Rng(5).bytes(3 * 1024 * 1024)).unwrap();
+    // Part 2 is cut off mid-body and retries are off: the upload fails.
+    proxy.add("partNumber=2&", Fault::ResetRequestAfter(10), 1);
+    let mut cfg = client_support::config(&proxy.url, ossbridge_core::signing::SignatureVersion::V4);
+    cfg.retry = ossbridge_core::retry::RetryConfig::disabled();
+    let enc = EncryptionClient::new(Client::new(cfg).unwrap(), rsa());
+    let up = EncryptedUploadOptions {
+        part_size: 1024 * 1024,
+        multipart_threshold: 1024 * 1024,
+        parallel: 1,
+        ..Default::default()
+    };
+    let err = enc.upload_file(&b, "f", &src, &up).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Network, "{err}");
+    // The upload was aborted: no parts (no storage) left behind under its id.
+    let upload_id = proxy
+        .requests()
+        .iter()
+        .find_map(|line| {
+            let id = line.split("uploadId=").nth(1)?;
+            Some(id.split(['&', ' ']).next()?.to_string())
+        })
+        .expect("an UploadPart request");
+    assert!(
+        proxy
+            .requests()
+            .iter()
+            .any(|line| line.starts_with("DELETE ") && line.contains(&upload_id)),
+        "no AbortMultipartUpload in {:?}",
+        proxy.requests()
+    );
+    let err = c
+        .list_parts(&b, "f", &upload_id, &ListPartsOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("NoSuchUpload"), "{err}");
+}

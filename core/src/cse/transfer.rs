@@ -3,7 +3,9 @@
 //! file that replaces the target only after every check passed.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use bytes::{Bytes, BytesMut};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use reqwest::Method;
 
@@ -227,7 +229,7 @@ impl EncryptionClient {
                 "the object has no client-side encryption metadata",
             ));
         };
-        let dec = super::content::ObjectDecryptor::new(self.master_keys(), envelope).await?;
+        let dec = Arc::new(ObjectDecryptor::new(self.master_keys(), envelope).await?);
         let etag = head.meta.etag.clone().unwrap_or_default();
         let size = head.object_size;
         // Plaintext chunks; whole segments each in authenticated mode.
@@ -242,18 +244,26 @@ impl EncryptionClient {
         // Sized up front (as the plain download_file does): ranges land in place.
         file.set_len(size)
             .map_err(|e| io_err(format!("cannot size {}", tmp.display()), e))?;
-        let file = std::sync::Arc::new(file);
+        drop(file);
+        let target = Arc::new(DownloadTarget {
+            dec: dec.clone(),
+            path: tmp.clone(),
+            pool: Arc::default(),
+        });
         let result: Result<Vec<(u64, u64, u64)>> = stream::iter(0..count)
             .map(|i| {
-                let (dec, file, etag) = (&dec, file.clone(), etag.clone());
-                async move {
-                    let start = i * chunk;
-                    let end = (start + chunk).min(size);
-                    let (stored_crc, stored_len) = self
-                        .fetch_chunk(bucket, key, dec, &etag, start, end, &file)
+                let (this, target, etag) = (self.clone(), target.clone(), etag.clone());
+                let (bucket, key) = (bucket.to_string(), key.to_string());
+                let start = i * chunk;
+                let end = (start + chunk).min(size);
+                // Each range is a task of its own, so ranges decrypt and write on every
+                // worker thread (aborted if the download stops early).
+                crate::transfer::spawn_part(async move {
+                    let (stored_crc, stored_len) = this
+                        .fetch_chunk(&bucket, &key, &target, &etag, start, end)
                         .await?;
                     Ok((i, stored_crc, stored_len))
-                }
+                })
             })
             .buffer_unordered(options.parallel)
             .try_collect()
@@ -304,17 +314,16 @@ impl EncryptionClient {
     /// Fetches plaintext `[start, end)` with one ranged GET, decrypting as the body streams
     /// in and writing at `start` of `file`; returns (CRC-64 of the stored bytes, their length).
     /// Like the plain download_file, a connection lost mid-body retries the whole range.
-    #[allow(clippy::too_many_arguments)]
     async fn fetch_chunk(
         &self,
         bucket: &str,
         key: &str,
-        dec: &ObjectDecryptor,
+        target: &DownloadTarget,
         etag: &str,
         start: u64,
         end: u64,
-        file: &std::fs::File,
     ) -> Result<(u64, u64)> {
+        let dec = &target.dec;
         // Stored span and, for authenticated objects, the first segment.
         let (stored_start, stored_end, first_segment) = match dec.segment_layout() {
             Some(layout) => {
@@ -349,10 +358,10 @@ impl EncryptionClient {
                 }
                 let announced = (last + 1).saturating_sub(offset);
                 let mut body = resp.http.bytes_stream();
-                let mut reader = ChunkDecryptor::new(dec, file, start, first_segment);
+                let mut reader = ChunkDecryptor::new(target, (start, first_segment), WRITE_BATCH)?;
                 while let Some(chunk) = body.next().await {
                     let chunk = chunk.map_err(|e| body_error(e, "downloading a range"))?;
-                    reader.push(&chunk)?;
+                    reader.push(chunk)?;
                 }
                 if reader.stored_len() < announced {
                     return Err(Error::new(
@@ -369,104 +378,189 @@ impl EncryptionClient {
     }
 }
 
-/// Decrypts one ranged GET's body as it streams in and writes the plaintext in place.
-struct ChunkDecryptor<'a> {
-    dec: &'a ObjectDecryptor,
-    file: &'a std::fs::File,
-    /// CRC-64 (and length) of the stored bytes received.
-    crc: crc64::Crc64,
-    /// File offset of the next plaintext byte.
-    plain_at: u64,
-    /// Authenticated objects: the segment `pending` starts with.
-    segment: u64,
-    /// Stored bytes received but not yet decrypted.
-    pending: Vec<u8>,
+/// What every range of one download shares.
+struct DownloadTarget {
+    dec: Arc<ObjectDecryptor>,
+    /// The temporary file, already sized; each range opens its own handle.
+    path: PathBuf,
+    pool: Arc<BufferPool>,
 }
 
-impl<'a> ChunkDecryptor<'a> {
-    fn new(dec: &'a ObjectDecryptor, file: &'a std::fs::File, start: u64, segment: u64) -> Self {
-        ChunkDecryptor {
-            dec,
+/// Write buffers shared by a download's ranges: fresh memory costs a page fault per 4 KiB,
+/// so each buffer is reused for the whole download.
+#[derive(Default)]
+struct BufferPool(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl BufferPool {
+    fn take(&self) -> Vec<u8> {
+        self.0.lock().unwrap().pop().unwrap_or_default()
+    }
+    fn give(&self, buf: Vec<u8>) {
+        self.0.lock().unwrap().push(buf);
+    }
+}
+
+/// Decrypts one ranged GET's body as it streams in and writes the plaintext in place, in
+/// batches of about `batch` bytes (few syscalls). Compatible objects are decrypted in the
+/// received chunks themselves, while they are still in cache, and written from there with
+/// one vectored write per batch: no copy at all. Authenticated ones are gathered into whole
+/// segments, verified and decrypted in place, and written skipping the tags.
+struct ChunkDecryptor {
+    dec: Arc<ObjectDecryptor>,
+    file: std::fs::File,
+    pool: Arc<BufferPool>,
+    batch: usize,
+    /// CRC-64 (and length) of the stored bytes received.
+    crc: crc64::Crc64,
+    /// File offset of the next plaintext byte to write.
+    plain_at: u64,
+    /// Compatible objects: decrypted chunks not yet written.
+    chunks: Vec<Bytes>,
+    /// Authenticated objects: the segment `buf` starts with.
+    segment: u64,
+    /// Authenticated objects: `buf[..filled]` holds stored bytes not yet decrypted (`buf`
+    /// is longer: it is reused without zero-filling). Compatible: bytes in `chunks`.
+    buf: Vec<u8>,
+    filled: usize,
+}
+
+impl ChunkDecryptor {
+    fn new(target: &DownloadTarget, (start, segment): (u64, u64), batch: usize) -> Result<Self> {
+        use std::io::Seek;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&target.path)
+            .map_err(|e| io_err(format!("cannot open {}", target.path.display()), e))?;
+        file.seek(std::io::SeekFrom::Start(start))
+            .map_err(|e| io_err(format!("cannot seek in {}", target.path.display()), e))?;
+        let mut buf = Vec::new();
+        if let Some(layout) = target.dec.segment_layout() {
+            // Room for a batch plus the partial segment carried over.
+            let room = batch + (layout.segment_size() + super::authenticated::TAG_LEN) as usize;
+            buf = target.pool.take();
+            if buf.len() < room {
+                buf.resize(room, 0);
+            }
+        }
+        Ok(ChunkDecryptor {
+            dec: target.dec.clone(),
             file,
+            pool: target.pool.clone(),
+            batch,
             crc: crc64::Crc64::new(),
             plain_at: start,
+            chunks: Vec::new(),
             segment,
-            pending: Vec::with_capacity(2 * WRITE_BATCH),
-        }
+            buf,
+            filled: 0,
+        })
     }
 
     fn stored_len(&self) -> u64 {
         self.crc.len()
     }
 
-    fn push(&mut self, chunk: &[u8]) -> Result<()> {
-        self.crc.update(chunk);
-        self.pending.extend_from_slice(chunk);
-        if self.pending.len() >= WRITE_BATCH {
+    fn push(&mut self, chunk: Bytes) -> Result<()> {
+        self.crc.update(&chunk);
+        if self.dec.segment_layout().is_none() {
+            let mut owned = chunk
+                .try_into_mut()
+                .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
+            self.dec
+                .decrypt_ctr_in_place(self.plain_at + self.filled as u64, &mut owned)?;
+            self.filled += owned.len();
+            self.chunks.push(owned.freeze());
+        } else {
+            if self.buf.len() < self.filled + chunk.len() {
+                self.buf.resize(self.filled + chunk.len(), 0);
+            }
+            self.buf[self.filled..self.filled + chunk.len()].copy_from_slice(&chunk);
+            self.filled += chunk.len();
+        }
+        if self.filled >= self.batch {
             self.flush()?;
         }
         Ok(())
     }
 
-    fn write(file: &std::fs::File, plain: &[u8], at: u64) -> Result<()> {
-        use std::os::unix::fs::FileExt;
-        file.write_all_at(plain, at)
-            .map_err(|e| io_err("cannot write the download".into(), e))
-    }
-
-    /// Decrypts and writes what `pending` holds (compatible: all of it; authenticated: the
-    /// complete segments), in batches of about WRITE_BATCH to keep syscalls few.
-    fn flush(&mut self) -> Result<()> {
-        match self.dec.segment_layout() {
-            None => {
-                self.dec
-                    .decrypt_ctr_in_place(self.plain_at, &mut self.pending)?;
-                Self::write(self.file, &self.pending, self.plain_at)?;
-                self.plain_at += self.pending.len() as u64;
-                self.pending.clear();
+    fn write_all_vectored(
+        file: &mut std::fs::File,
+        slices: &mut [std::io::IoSlice<'_>],
+    ) -> Result<()> {
+        use std::io::Write;
+        let mut rest = slices;
+        while !rest.is_empty() {
+            let n = file
+                .write_vectored(rest)
+                .map_err(|e| io_err("cannot write the download".into(), e))?;
+            if n == 0 {
+                return Err(io_err(
+                    "cannot write the download".into(),
+                    std::io::ErrorKind::WriteZero.into(),
+                ));
             }
-            Some(layout) => {
-                let (mut take, mut next) = (0usize, self.segment);
-                while next < layout.segment_count() {
-                    let need = (layout.segment_plaintext_len(next) + super::authenticated::TAG_LEN)
-                        as usize;
-                    if self.pending.len() < take + need {
-                        break;
-                    }
-                    take += need;
-                    next += 1;
-                }
-                if take > 0 {
-                    // Each verified segment is written from where it was decrypted (no
-                    // compaction pass); the partial segment left over moves to the front.
-                    let (file, mut at) = (self.file, self.plain_at);
-                    self.dec.open_each_segment_in_place(
-                        self.segment,
-                        &mut self.pending[..take],
-                        |plain| {
-                            Self::write(file, plain, at)?;
-                            at += plain.len() as u64;
-                            Ok(())
-                        },
-                    )?;
-                    self.plain_at = at;
-                    self.pending.copy_within(take.., 0);
-                    self.pending.truncate(self.pending.len() - take);
-                    self.segment = next;
-                }
-            }
+            std::io::IoSlice::advance_slices(&mut rest, n);
         }
         Ok(())
     }
 
-    /// Flushes the rest and checks the range ended exactly where plaintext `end` does;
+    /// Writes what is ready (compatible: every decrypted chunk; authenticated: the
+    /// complete segments, each verified before any of the batch is written).
+    fn flush(&mut self) -> Result<()> {
+        let Some(layout) = self.dec.segment_layout() else {
+            let mut slices: Vec<_> = self
+                .chunks
+                .iter()
+                .map(|c| std::io::IoSlice::new(c))
+                .collect();
+            Self::write_all_vectored(&mut self.file, &mut slices)?;
+            self.plain_at += self.filled as u64;
+            self.filled = 0;
+            self.chunks.clear();
+            return Ok(());
+        };
+        let (mut take, mut next) = (0usize, self.segment);
+        while next < layout.segment_count() {
+            let need =
+                (layout.segment_plaintext_len(next) + super::authenticated::TAG_LEN) as usize;
+            if self.filled < take + need {
+                break;
+            }
+            take += need;
+            next += 1;
+        }
+        if take == 0 {
+            return Ok(());
+        }
+        let mut spans = Vec::with_capacity((next - self.segment) as usize);
+        let mut at = 0usize;
+        self.dec
+            .open_each_segment_in_place(self.segment, &mut self.buf[..take], |plain| {
+                spans.push(at..at + plain.len());
+                at += plain.len() + super::authenticated::TAG_LEN as usize;
+                Ok(())
+            })?;
+        let mut slices: Vec<_> = spans
+            .iter()
+            .map(|r| std::io::IoSlice::new(&self.buf[r.clone()]))
+            .collect();
+        Self::write_all_vectored(&mut self.file, &mut slices)?;
+        self.plain_at += spans.iter().map(|r| r.len() as u64).sum::<u64>();
+        // The partial segment left over moves to the front.
+        self.buf.copy_within(take..self.filled, 0);
+        self.filled -= take;
+        self.segment = next;
+        Ok(())
+    }
+
+    /// Writes the rest and checks the range ended exactly where plaintext `end` does;
     /// returns (CRC-64 of the stored bytes, their length).
     fn finish(mut self, end: u64, stored_len: u64) -> Result<(u64, u64)> {
         self.flush()?;
-        let complete = match self.dec.segment_layout() {
-            Some(_) => self.pending.is_empty() && self.plain_at == end,
-            None => self.plain_at == end,
-        };
+        let complete = self.filled == 0 && self.plain_at == end;
+        if !self.buf.is_empty() {
+            self.pool.give(std::mem::take(&mut self.buf));
+        }
         if !complete || self.crc.len() != stored_len {
             return Err(Error::new(
                 ErrorKind::Crypto,
@@ -544,7 +638,7 @@ mod tests {
 
     const SIZE: usize = 300_000;
 
-    async fn sealed(mode: ContentMode) -> (ObjectDecryptor, Vec<u8>, Vec<u8>) {
+    async fn sealed(mode: ContentMode) -> (Arc<ObjectDecryptor>, Vec<u8>, Vec<u8>) {
         let master = AesWrapMasterKey::new(&[3u8; 32]).unwrap();
         let plain: Vec<u8> = (0..SIZE).map(|i| (i * 7 + i / 251) as u8).collect();
         let enc = ObjectEncryptor::new(&master, &mode, SIZE as u64)
@@ -555,27 +649,35 @@ mod tests {
         let dec = ObjectDecryptor::new(&keys, enc.envelope().clone())
             .await
             .unwrap();
-        (dec, plain, stored)
+        (Arc::new(dec), plain, stored)
     }
 
     /// Feeds the stored bytes of plaintext `[start, end)` (from segment `first_segment`)
     /// in odd-sized pieces, as a ranged GET body arrives, into a fresh file.
+    /// Batches of 100,000 bytes: a range spans several, each ending mid-segment.
     fn feed(
-        dec: &ObjectDecryptor,
+        dec: &Arc<ObjectDecryptor>,
         stored: &[u8],
         (start, end): (u64, u64),
         first_segment: u64,
     ) -> (Result<(u64, u64)>, Vec<u8>) {
-        let file = tempfile::tempfile().unwrap();
-        let mut reader = ChunkDecryptor::new(dec, &file, start, first_segment);
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let target = DownloadTarget {
+            dec: dec.clone(),
+            path: file.path().to_path_buf(),
+            pool: Arc::default(),
+        };
+        let mut reader = ChunkDecryptor::new(&target, (start, first_segment), 100_000).unwrap();
         let mut result = Ok(());
         for piece in stored.chunks(16_411) {
-            result = result.and_then(|_| reader.push(piece));
+            if result.is_ok() {
+                result = reader.push(Bytes::copy_from_slice(piece));
+            }
         }
         let result = result.and_then(|_| reader.finish(end, stored.len() as u64));
         let mut written = Vec::new();
         use std::io::{Read, Seek};
-        let mut file = file;
+        let mut file = file.reopen().unwrap();
         file.seek(std::io::SeekFrom::Start(0)).unwrap();
         file.read_to_end(&mut written).unwrap();
         (result, written)

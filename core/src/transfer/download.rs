@@ -189,10 +189,12 @@ impl Client {
         futures::stream::iter(todo.into_iter().map(|number| {
             let offset = (number as u64 - 1) * part_size;
             let len = part_size.min(size - offset);
-            let (bucket, key, temp) = (&bucket, &key, &temp);
-            async move {
-                let crc = self
-                    .fetch_range(bucket, key, etag, temp, offset, len)
+            let (this, bucket, key, temp) =
+                (self.clone(), bucket.clone(), key.clone(), temp.clone());
+            let etag = etag.to_string();
+            super::spawn_part(async move {
+                let crc = this
+                    .fetch_range(&bucket, &key, &etag, &temp, offset, len)
                     .await?;
                 Ok::<_, Error>(CheckpointPart {
                     part_number: number,
@@ -200,7 +202,7 @@ impl Client {
                     size: len,
                     crc64: crc,
                 })
-            }
+            })
         }))
         .buffer_unordered(options.parallel)
         .try_for_each(|part| {

@@ -31,3 +31,17 @@ pub const DEFAULT_PART_SIZE: u64 = 8 << 20;
 pub const MIN_PART_SIZE: u64 = 100 * 1024;
 /// Default number of parts or ranges in flight.
 pub const DEFAULT_PARALLEL: usize = 4;
+
+/// Runs one part or range of a transfer as a task of its own. Parts polled together in one
+/// task (as `buffer_unordered` does) share one thread; as tasks, their hashing, crypto and
+/// file I/O spread over every worker thread. Dropping the returned future aborts the task.
+pub(crate) fn spawn_part<T: Send + 'static>(
+    part: impl std::future::Future<Output = crate::Result<T>> + Send + 'static,
+) -> impl std::future::Future<Output = crate::Result<T>> {
+    let task = tokio_util::task::AbortOnDropHandle::new(tokio::spawn(part));
+    async move {
+        task.await.map_err(|e| {
+            crate::Error::new(crate::ErrorKind::Io, format!("a transfer task failed: {e}"))
+        })?
+    }
+}
