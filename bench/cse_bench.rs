@@ -1,14 +1,15 @@
 //! Client-side encryption benchmark (bench/cse_bench.sh runs it; prints tables, asserts
 //! nothing about timing).
 //!
-//! 1. Raw throughput of ossbridge's two content formats next to the fastest AES-256-CTR and
-//!    AES-256-GCM on this machine (aws-lc-rs one-shot, in place), on an in-memory buffer.
+//! Raw throughput of ossbridge's two content formats next to the fastest AES-256-CTR and
+//! AES-256-GCM on this machine (aws-lc-rs one-shot, in place), on in-memory buffers of the
+//! sizes the transfer paths work in (1 MiB download batches, 8 MiB upload parts).
 //!
 //! The 1 GiB transfer comparison (plain next to encrypted upload_file/download_file through
 //! `ossbridge serve`) is core/benches/cse_paired.rs, which alternates the clients and flushes
 //! the page cache before each run so neither side is favoured.
 //!
-//! Usage: cargo bench -p ossbridge-core --bench cse_bench -- [--raw-mib N]
+//! Usage: cargo bench -p ossbridge-core --bench cse_bench -- [--raw-mib N[,N...]]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -40,35 +41,77 @@ fn paired(
     (r, c)
 }
 
+/// Starts a timed run: with `cold`, first writes 64 MiB of scratch so that neither the
+/// reference's nor the candidate's buffers are left in cache by their untimed setup.
+fn start(cold: bool) -> Instant {
+    thread_local!(static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
+    if cold {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            s.resize(64 << 20, 0);
+            let v = s[0].wrapping_add(1);
+            s.fill(v);
+        });
+    }
+    Instant::now()
+}
+
 fn raw(rt: &tokio::runtime::Runtime, size: usize) {
+    // Buffers past the last-level cache stream through memory: start each run cold.
+    let cold = size > 8 << 20;
     let key = [7u8; 32];
-    let mut buf: Vec<u8> = (0..size).map(|i| (i as u8).wrapping_mul(31)).collect();
+    let buf: Vec<u8> = (0..size).map(|i| (i as u8).wrapping_mul(31)).collect();
     let mut scratch = buf.clone();
     let runs = 7;
     let ctr = EncryptingKey::ctr(UnboundCipherKey::new(&AES_256, &key).unwrap()).unwrap();
     let gcm = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &key).unwrap());
     let mut ctr_ref = || {
-        let t = Instant::now();
+        let t = start(cold);
         ctr.less_safe_encrypt(&mut scratch, EncryptionContext::Iv128([1u8; 16].into()))
             .unwrap();
         t.elapsed()
     };
-    let mut gcm_ref_buf = buf.clone();
-    let mut gcm_ref = || {
-        let t = Instant::now();
+    // aws-lc's one-shot GCM, in place, over the whole buffer: seal for the encrypt rows,
+    // open (of a buffer sealed untimed just before) for the decrypt rows.
+    let mut gcm_buf = buf.clone();
+    let mut gcm_seal_ref = || {
+        let t = start(cold);
         let _tag = gcm
             .seal_in_place_separate_tag(
                 Nonce::assume_unique_for_key([1u8; 12]),
                 Aad::empty(),
-                &mut gcm_ref_buf,
+                &mut gcm_buf,
             )
             .unwrap();
+        t.elapsed()
+    };
+    let mut gcm_open_buf = buf.clone();
+    let mut gcm_open_ref = || {
+        gcm_open_buf.truncate(size);
+        gcm_open_buf.copy_from_slice(&buf);
+        gcm.seal_in_place_append_tag(
+            Nonce::assume_unique_for_key([2u8; 12]),
+            Aad::empty(),
+            &mut gcm_open_buf,
+        )
+        .unwrap();
+        let t = start(cold);
+        gcm.open_in_place(
+            Nonce::assume_unique_for_key([2u8; 12]),
+            Aad::empty(),
+            &mut gcm_open_buf,
+        )
+        .unwrap();
         t.elapsed()
     };
 
     let master = AesWrapMasterKey::new(&[9u8; 32]).unwrap();
     let keys = MasterKeys::new(Arc::new(AesWrapMasterKey::new(&[9u8; 32]).unwrap()));
-    println!("\n## Client-side encryption: raw throughput ({} MiB buffer, one core, best of {runs}, each run paired with a reference run)\n", size >> 20);
+    println!(
+        "\n## Client-side encryption: raw throughput ({} MiB buffer{}, one core, best of {runs}, each run paired with a reference run)\n",
+        size >> 20,
+        if cold { ", caches flushed before each run" } else { ", in cache" }
+    );
     println!("| operation | GiB/s | reference GiB/s | vs reference |");
     println!("|---|---:|---:|---:|");
     let row = |name: &str, reference: &str, (r, c): (Duration, Duration)| {
@@ -79,111 +122,130 @@ fn raw(rt: &tokio::runtime::Runtime, size: usize) {
             100.0 * r.as_secs_f64() / c.as_secs_f64()
         );
     };
-    for (name, mode) in [
-        ("compatible (AES-256-CTR)", ContentMode::Compatible),
-        (
-            "authenticated, 64 KiB segments",
-            ContentMode::Authenticated {
-                segment_size: 64 << 10,
-            },
-        ),
-        (
-            "authenticated, 1 MiB segments",
-            ContentMode::Authenticated {
-                segment_size: 1 << 20,
-            },
-        ),
-    ] {
+
+    // Compatible: AES-256-CTR in place (stored size = plaintext size).
+    let enc = rt
+        .block_on(ObjectEncryptor::new(
+            &master,
+            &ContentMode::Compatible,
+            size as u64,
+        ))
+        .unwrap();
+    let dec = rt
+        .block_on(ObjectDecryptor::new(&keys, enc.envelope().clone()))
+        .unwrap();
+    let mut input = Some(buf.clone());
+    let mut stored = Vec::new();
+    let pair = paired(runs, &mut ctr_ref, || {
+        let mut p = input.take().unwrap();
+        p.clear();
+        p.extend_from_slice(&buf);
+        let t = start(cold);
+        let s = enc.encrypt_object(p).unwrap();
+        let d = t.elapsed();
+        stored.clone_from(&s);
+        input = Some(s);
+        d
+    });
+    row(
+        "ossbridge compatible (AES-256-CTR) encrypt, in place",
+        "aws-lc CTR",
+        pair,
+    );
+    let mut spare = Some(stored.clone());
+    let pair = paired(runs, &mut ctr_ref, || {
+        let mut s = spare.take().unwrap();
+        s.clear();
+        s.extend_from_slice(&stored);
+        let t = start(cold);
+        let p = dec.decrypt_ctr_range(0, s).unwrap();
+        let d = t.elapsed();
+        spare = Some(p);
+        d
+    });
+    row(
+        "ossbridge compatible (AES-256-CTR) decrypt, in place",
+        "aws-lc CTR",
+        pair,
+    );
+
+    for (name, segment_size) in [("64 KiB", 64u64 << 10), ("1 MiB", 1 << 20)] {
+        let mode = ContentMode::Authenticated { segment_size };
         let enc = rt
             .block_on(ObjectEncryptor::new(&master, &mode, size as u64))
             .unwrap();
         let dec = rt
             .block_on(ObjectDecryptor::new(&keys, enc.envelope().clone()))
             .unwrap();
-        let reference_name = if mode == ContentMode::Compatible {
-            "CTR"
-        } else {
-            "GCM"
-        };
-        // Buffers are recycled between runs (as an upload's part buffers are), so page
-        // faults of fresh allocations are not measured.
-        let mut input = Some(buf.clone());
-        let mut out: Vec<u8> = Vec::new();
-        let mut stored = Vec::new();
-        let compatible = mode == ContentMode::Compatible;
-        let mut encrypt = || {
-            if compatible {
-                // In place: the plaintext buffer becomes the stored bytes.
-                let mut p = input.take().unwrap();
-                p.clear();
-                p.extend_from_slice(&buf);
-                let t = Instant::now();
-                let s = enc.encrypt_object(p).unwrap();
-                let d = t.elapsed();
-                stored.clone_from(&s);
-                input = Some(s);
-                d
-            } else {
-                // Out of place into a recycled buffer (the upload path's part buffers).
-                out.clear();
-                let t = Instant::now();
-                enc.encrypt_into(0, &buf, &mut out).unwrap();
-                let d = t.elapsed();
-                stored.clone_from(&out);
-                d
-            }
-        };
-        let pair = if mode == ContentMode::Compatible {
-            paired(runs, &mut ctr_ref, &mut encrypt)
-        } else {
-            paired(runs, &mut gcm_ref, &mut encrypt)
-        };
+        // Output buffers are allocated once and reused (as the transfer paths reuse
+        // theirs), so neither page faults nor zero-filling are measured.
+        let mut stored = vec![0u8; enc.stored_size() as usize];
+        let pair = paired(runs, &mut gcm_seal_ref, || {
+            let t = start(cold);
+            enc.encrypt_to(0, &buf, &mut stored).unwrap();
+            t.elapsed()
+        });
         row(
-            &format!("ossbridge {name} encrypt (contiguous input)"),
-            reference_name,
+            &format!("ossbridge authenticated, {name} segments, encrypt into the caller's buffer"),
+            "aws-lc GCM seal",
             pair,
         );
-        if !compatible {
-            // upload_file's path: file bytes land in their stored places, sealed in place.
-            let (mut staged, slots) = enc.stage(0, size).unwrap();
-            let mut seal = || {
-                let mut at = 0;
-                for slot in &slots {
-                    staged[slot.clone()].copy_from_slice(&buf[at..at + slot.len()]);
-                    at += slot.len();
-                }
-                let t = Instant::now();
-                enc.seal_staged(0, &mut staged).unwrap();
-                t.elapsed()
-            };
-            let pair = paired(runs, &mut gcm_ref, &mut seal);
-            row(
-                &format!("ossbridge {name} encrypt, staged in place (upload_file path)"),
-                reference_name,
-                pair,
-            );
-        }
-        let mut spare = Some(stored.clone());
-        let mut decrypt = || {
-            let mut s = spare.take().unwrap();
-            s.clear();
-            s.extend_from_slice(&stored);
-            let t = Instant::now();
-            let p = dec.decrypt_object(s).unwrap();
+        // upload_file's path: file bytes land in their stored places, sealed in place.
+        let (mut staged, slots) = enc.stage(0, size).unwrap();
+        let pair = paired(runs, &mut gcm_seal_ref, || {
+            let mut at = 0;
+            for slot in &slots {
+                staged[slot.clone()].copy_from_slice(&buf[at..at + slot.len()]);
+                at += slot.len();
+            }
+            let t = start(cold);
+            enc.seal_staged(0, &mut staged).unwrap();
+            t.elapsed()
+        });
+        row(
+            &format!(
+                "ossbridge authenticated, {name} segments, encrypt in place (upload_file path)"
+            ),
+            "aws-lc GCM seal",
+            pair,
+        );
+        // download_file's path: segments verified and decrypted in place, each written
+        // out from where it was decrypted (no compaction).
+        let mut spare = stored.clone();
+        let pair = paired(runs, &mut gcm_open_ref, || {
+            spare.copy_from_slice(&stored);
+            let t = start(cold);
+            dec.open_each_segment_in_place(0, &mut spare, |p| {
+                std::hint::black_box(p);
+                Ok(())
+            })
+            .unwrap();
+            t.elapsed()
+        });
+        row(
+            &format!(
+                "ossbridge authenticated, {name} segments, decrypt in place (download_file path)"
+            ),
+            "aws-lc GCM open",
+            pair,
+        );
+        // get_object's path: contiguous plaintext, compacted over the tags.
+        let pair = paired(runs, &mut gcm_open_ref, || {
+            spare.copy_from_slice(&stored);
+            let t = start(cold);
+            let n = dec.open_segments_in_place(0, &mut spare).unwrap();
             let d = t.elapsed();
-            assert_eq!(p.len(), size);
-            spare = Some(p);
+            assert!(spare[..n] == buf[..]);
             d
-        };
-        let pair = if mode == ContentMode::Compatible {
-            paired(runs, &mut ctr_ref, &mut decrypt)
-        } else {
-            paired(runs, &mut gcm_ref, &mut decrypt)
-        };
-        row(&format!("ossbridge {name} decrypt"), reference_name, pair);
+        });
+        row(
+            &format!("ossbridge authenticated, {name} segments, decrypt in place and compact (get_object path)"),
+            "aws-lc GCM open",
+            pair,
+        );
     }
     // Compatible full read that also checks unencrypted-content-md5 (single-PUT objects
-    // written by ossbridge, or by an SDK given Content-MD5).
+    // written by ossbridge, or by an SDK given Content-MD5): bound by MD5 itself.
     let mut enc = rt
         .block_on(ObjectEncryptor::new(
             &master,
@@ -195,14 +257,24 @@ fn raw(rt: &tokio::runtime::Runtime, size: usize) {
     let dec = rt
         .block_on(ObjectDecryptor::new(&keys, enc.envelope().clone()))
         .unwrap();
-    let stored = enc.encrypt_object(std::mem::take(&mut buf)).unwrap();
-    let pair = paired(3, &mut ctr_ref, || {
+    let stored = enc.encrypt_object(buf.clone()).unwrap();
+    let mut md5_ref = || {
+        use md5::Digest as _;
+        let t = start(cold);
+        std::hint::black_box(md5::Md5::digest(&buf));
+        t.elapsed()
+    };
+    let pair = paired(3, &mut md5_ref, || {
         let s = stored.clone();
-        let t = Instant::now();
+        let t = start(cold);
         dec.decrypt_object(s).unwrap();
         t.elapsed()
     });
-    row("ossbridge compatible full read + MD5 check", "CTR", pair);
+    row(
+        "ossbridge compatible full read + MD5 check",
+        "MD5 alone",
+        pair,
+    );
 }
 
 fn main() {
@@ -212,11 +284,16 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let raw_mib = args
+    // Default: 1 MiB (a download batch; every buffer of a row and of its reference stays
+    // in cache, so the table compares cipher work) and 8 MiB (an upload part). Larger
+    // sizes run cold (see `start`).
+    let sizes: Vec<usize> = args
         .iter()
         .position(|a| a == "--raw-mib")
         .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(8usize);
-    raw(&rt, raw_mib << 20);
+        .map(|v| v.split(',').filter_map(|m| m.parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 8]);
+    for mib in sizes {
+        raw(&rt, mib << 20);
+    }
 }

@@ -2,7 +2,7 @@
 # Client-side encryption benchmark: raw cipher throughput of both formats next to aws-lc-rs
 # AES-256-CTR / AES-256-GCM, and 1 GiB encrypted upload_file/download_file next to plain
 # ones through `ossbridge serve` (needs target/release/ossbridge: make build).
-# Arguments: --raw-mib N (default 8) for the raw table, --size-mib N (default 1024) for the transfers.
+# Arguments: --raw-mib N[,N...] (default 1,8) for the raw tables, --size-mib N (default 1024) for the transfers.
 # Then, unless --raw-only, the paired transfer table (CSE_PAIRED_ROUNDS rounds, default 3).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -395,3 +395,29 @@ async fn staged_zero_copy_encryption_equals_the_copying_path() {
         }
     }
 }
+
+#[tokio::test]
+async fn encrypting_into_a_caller_buffer_equals_the_owned_form() {
+    let keys = keys_a();
+    for (size, segment) in [(0usize, 64u64), (1000, 64), (1024, 64), (300_000, 65_536)] {
+        let plain = Rng(size as u64 + 1).bytes(size);
+        let mode = ContentMode::Authenticated {
+            segment_size: segment,
+        };
+        let enc = ObjectEncryptor::new(keys.writer().as_ref(), &mode, size as u64)
+            .await
+            .unwrap();
+        let owned = enc.encrypt_object(plain.clone()).unwrap();
+        // The buffer is dirty and longer than needed: only the stored bytes are written.
+        let mut out = vec![0xEE; owned.len() + 7];
+        let n = enc.encrypt_to(0, &plain, &mut out).unwrap();
+        assert_eq!(&out[..n], &owned[..], "size {size}");
+        let too_small = enc.encrypt_to(0, &plain, &mut vec![0; owned.len() - 1]);
+        assert_eq!(too_small.unwrap_err().kind(), ErrorKind::InvalidArgument);
+
+        let dec = ObjectDecryptor::new(&keys, enc.envelope().clone())
+            .await
+            .unwrap();
+        assert_eq!(dec.decrypt_object(out[..n].to_vec()).unwrap(), plain);
+    }
+}

@@ -117,7 +117,7 @@ impl Client {
                 .progress
                 .as_ref()
                 .map(|p| ProgressTracker::new(p.clone(), info.content_length));
-            let mut data = Vec::with_capacity(info.content_length.min(64 << 20) as usize);
+            let mut data = body_buffer(info.content_length);
             let mut stream = resp.http.bytes_stream();
             while let Some(chunk) = stream.next().await {
                 let chunk = chunk.map_err(|e| body_error(e, "reading the object"))?;
@@ -522,10 +522,19 @@ impl std::fmt::Debug for ObjectStream {
     }
 }
 
+/// An empty buffer with room for a body of `content_length` bytes: one allocation, no
+/// copies as it grows. Untouched capacity costs no memory; a length the allocator refuses
+/// (a bogus Content-Length) just leaves the buffer to grow as bytes arrive.
+fn body_buffer(content_length: u64) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let _ = buf.try_reserve_exact(usize::try_from(content_length).unwrap_or(usize::MAX));
+    buf
+}
+
 impl ObjectStream {
     /// Reads the rest of the stream into memory.
     pub async fn collect(mut self) -> Result<Bytes> {
-        let mut out = Vec::with_capacity(self.info.content_length.min(64 << 20) as usize);
+        let mut out = body_buffer(self.info.content_length);
         while let Some(chunk) = self.inner.next().await {
             out.extend_from_slice(&chunk?);
         }

@@ -209,10 +209,19 @@ impl SegmentCipher {
     }
 
     /// As [`Self::seal`], appending the stored bytes to `out` (reuse it across calls to
-    /// avoid page faults on fresh memory). Each segment is encrypted straight from
-    /// `plaintext` into its stored place (AES-GCM scatter: no intermediate copy).
+    /// avoid page faults on fresh memory).
     pub fn seal_into(&self, first: u64, plaintext: &[u8], out: &mut Vec<u8>) -> Result<()> {
-        let len = plaintext.len() as u64;
+        let count = self.covered_segments(first, plaintext.len())?;
+        let base = out.len();
+        out.resize(base + plaintext.len() + (count * TAG_LEN) as usize, 0);
+        self.seal_to(first, plaintext, &mut out[base..])?;
+        Ok(())
+    }
+
+    /// Number of segments `len` plaintext bytes from segment `first` cover; an error unless
+    /// they are whole segments (the object's last one may be short).
+    fn covered_segments(&self, first: u64, len: usize) -> Result<u64> {
+        let len = len as u64;
         let count = if len == 0 {
             1
         } else {
@@ -224,29 +233,44 @@ impl SegmentCipher {
                     .then(|| acc + self.layout.segment_plaintext_len(i))
             })
             .filter(|&total| total == len);
-        if covered.is_none() {
-            return Err(self.misaligned(first, plaintext.len()));
+        match covered {
+            Some(_) => Ok(count),
+            None => Err(self.misaligned(first, len as usize)),
         }
-        let base = out.len();
-        out.resize(base + plaintext.len() + (count * TAG_LEN) as usize, 0);
-        let mut src = 0usize;
-        let mut dst = base;
+    }
+
+    /// As [`Self::seal`], into the front of `out`, which must hold at least the stored
+    /// size; returns it. One pass straight from `plaintext` into the stored places (AES-GCM
+    /// scatter), and nothing zero-filled: the fastest form for a caller that reuses `out`.
+    pub fn seal_to(&self, first: u64, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
+        let count = self.covered_segments(first, plaintext.len())?;
+        let stored = plaintext.len() + (count * TAG_LEN) as usize;
+        if out.len() < stored {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "output buffer of {} bytes cannot hold {stored} stored bytes",
+                    out.len()
+                ),
+            ));
+        }
+        let (mut src, mut dst) = (0usize, 0usize);
         for index in first..first + count {
             let n = self.layout.segment_plaintext_len(index) as usize;
-            let stored = n + TAG_LEN as usize;
+            let len = n + TAG_LEN as usize;
             self.key
                 .seal_in_place_scatter(
                     self.layout.nonce(index),
                     Aad::from(self.layout.aad(index)),
                     &mut [],
                     &plaintext[src..src + n],
-                    &mut out[dst..dst + stored],
+                    &mut out[dst..dst + len],
                 )
                 .map_err(|_| Error::new(ErrorKind::Crypto, "AES-GCM encryption failed"))?;
             src += n;
-            dst += stored;
+            dst += len;
         }
-        Ok(())
+        Ok(stored)
     }
 
     /// Seals in place segments already laid out at their stored offsets: `buf` holds, for

@@ -240,6 +240,36 @@ impl ObjectEncryptor {
         }
     }
 
+    /// As [`Self::encrypt_into`], into the front of a caller's buffer `out` (at least the
+    /// stored size of the span); returns the stored length. One pass from `plaintext` into
+    /// `out` and nothing zero-filled: for callers that reuse their output buffers.
+    pub fn encrypt_to(&self, offset: u64, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
+        self.check_span(offset, plaintext.len())?;
+        match &self.cipher {
+            Cipher::Ctr(_) => {
+                let available = out.len();
+                let out = out.get_mut(..plaintext.len()).ok_or_else(|| {
+                    invalid(format!(
+                        "output buffer of {available} bytes cannot hold {} bytes",
+                        plaintext.len()
+                    ))
+                })?;
+                out.copy_from_slice(plaintext);
+                self.apply_ctr(offset, out)?;
+                Ok(plaintext.len())
+            }
+            Cipher::Segmented(c) => {
+                let s = c.layout().segment_size();
+                if offset % s != 0 {
+                    return Err(invalid(format!(
+                        "offset {offset} is not a multiple of the segment size {s}"
+                    )));
+                }
+                c.seal_to(offset / s, plaintext, out)
+            }
+        }
+    }
+
     /// Zero-copy encryption for the authenticated format: returns a buffer of the stored
     /// size of plaintext `[offset, offset + len)` and the ranges in it where the plaintext
     /// goes (one per segment; the gaps are tag slots). Fill them, then call
@@ -491,11 +521,12 @@ impl ObjectDecryptor {
         }
     }
 
-    /// As [`Self::decrypt_ctr_range`], in place.
-    pub(crate) fn decrypt_ctr_in_place(&self, offset: u64, stored: &mut [u8]) -> Result<()> {
+    /// Compatible objects: a keystream from plaintext byte `offset` on that decrypts while
+    /// it copies (see [`super::ctr::CtrStream`]).
+    pub(crate) fn ctr_stream_at(&self, offset: u64) -> Result<super::ctr::CtrStream> {
         match &self.cipher {
-            Cipher::Ctr(ctr) => ctr.apply_keystream_at(offset, stored),
-            Cipher::Segmented(_) => Err(invalid("decrypt_ctr_range on an authenticated object")),
+            Cipher::Ctr(ctr) => ctr.stream_at(offset),
+            Cipher::Segmented(_) => Err(invalid("ctr_stream_at on an authenticated object")),
         }
     }
 
@@ -510,7 +541,7 @@ impl ObjectDecryptor {
 
     /// As [`Self::open_segments_in_place`], handing each verified segment's plaintext to
     /// `sink` where it was decrypted instead of compacting it (for writes to a file).
-    pub(crate) fn open_each_segment_in_place(
+    pub fn open_each_segment_in_place(
         &self,
         first: u64,
         buf: &mut [u8],

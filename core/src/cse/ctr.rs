@@ -2,7 +2,9 @@
 //! SDK writes it (spec §1.2). No authentication: integrity comes only from the optional
 //! `unencrypted-content-md5` checked on full reads (see [`super::decrypt`]).
 
-use aws_lc_rs::cipher::{EncryptingKey, EncryptionContext, UnboundCipherKey, AES_256};
+use aws_lc_rs::cipher::{
+    EncryptingKey, EncryptionContext, StreamingEncryptingKey, UnboundCipherKey, AES_256,
+};
 
 use super::secret::{CounterIv, DataKey};
 use crate::{Error, ErrorKind, Result};
@@ -19,6 +21,8 @@ const BLOCK: u64 = 16;
 /// writers zero IV bytes 8..12.
 pub struct AesCtr {
     key: EncryptingKey,
+    /// Kept for [`AesCtr::stream_at`]; zeroized on drop.
+    data_key: DataKey,
     counter0: u128,
 }
 
@@ -32,9 +36,10 @@ impl AesCtr {
     pub fn new(key: &DataKey, iv: &CounterIv) -> Result<Self> {
         let unbound = UnboundCipherKey::new(&AES_256, key.as_bytes())
             .map_err(|_| crypto_err("AES-256 key setup failed"))?;
-        let key = EncryptingKey::ctr(unbound).map_err(|_| crypto_err("AES-CTR setup failed"))?;
+        let cipher = EncryptingKey::ctr(unbound).map_err(|_| crypto_err("AES-CTR setup failed"))?;
         Ok(AesCtr {
-            key,
+            key: cipher,
+            data_key: key.clone(),
             counter0: u128::from_be_bytes(*iv.as_bytes()),
         })
     }
@@ -66,6 +71,26 @@ impl AesCtr {
         Ok(())
     }
 
+    /// A keystream from byte `offset` of the object on that XORs while it copies (see
+    /// [`CtrStream::apply`]): decrypting received chunks into a buffer is then one pass.
+    pub fn stream_at(&self, offset: u64) -> Result<CtrStream> {
+        let unbound = UnboundCipherKey::new(&AES_256, self.data_key.as_bytes())
+            .map_err(|_| crypto_err("AES-256 key setup failed"))?;
+        let context = EncryptionContext::Iv128(self.counter_block(offset / BLOCK).into());
+        let mut stream = CtrStream {
+            key: StreamingEncryptingKey::less_safe_ctr(unbound, context)
+                .map_err(|_| crypto_err("AES-CTR setup failed"))?,
+        };
+        let skip = (offset % BLOCK) as usize;
+        if skip != 0 {
+            stream.apply(
+                &[0u8; BLOCK as usize][..skip],
+                &mut [0u8; 2 * BLOCK as usize],
+            )?;
+        }
+        Ok(stream)
+    }
+
     fn xor_aligned(&self, block: u64, buf: &mut [u8]) -> Result<()> {
         let context = EncryptionContext::Iv128(self.counter_block(block).into());
         self.key
@@ -75,6 +100,64 @@ impl AesCtr {
     }
 }
 
+/// AES-256-CTR from a given object offset on, across calls.
+pub struct CtrStream {
+    key: StreamingEncryptingKey,
+}
+
+impl std::fmt::Debug for CtrStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CtrStream(<redacted>)")
+    }
+}
+
+impl CtrStream {
+    /// Writes `input` XOR the next `input.len()` keystream bytes to the front of `output`,
+    /// which must have room for `input.len() + 15` bytes (the cipher's block slack).
+    pub fn apply(&mut self, input: &[u8], output: &mut [u8]) -> Result<()> {
+        let written = self
+            .key
+            .less_safe_update(input, output)
+            .map_err(|_| crypto_err("AES-CTR: output buffer too small"))?
+            .written()
+            .len();
+        if written != input.len() {
+            return Err(crypto_err("AES-CTR wrote an unexpected length"));
+        }
+        Ok(())
+    }
+}
+
 fn crypto_err(msg: &str) -> Error {
     Error::new(ErrorKind::Crypto, msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_matches_keystream_at_any_offset_and_chunking() {
+        let ctr = AesCtr::new(
+            &DataKey::from_slice(&[5u8; 32]).unwrap(),
+            &CounterIv::from_slice(&[0xAB; 16]).unwrap(),
+        )
+        .unwrap();
+        let input: Vec<u8> = (0..5000u32).map(|i| (i * 13 + 7) as u8).collect();
+        for offset in [0u64, 1, 15, 16, 17, 4095, 70_001] {
+            let mut expected = input.clone();
+            ctr.apply_keystream_at(offset, &mut expected).unwrap();
+            for chunk in [1usize, 7, 16, 333, 5000] {
+                let mut stream = ctr.stream_at(offset).unwrap();
+                let mut out = vec![0u8; input.len() + 15];
+                for (i, piece) in input.chunks(chunk).enumerate() {
+                    stream.apply(piece, &mut out[i * chunk..]).unwrap();
+                }
+                assert!(
+                    out[..input.len()] == expected[..],
+                    "offset {offset} chunk {chunk}"
+                );
+            }
+        }
+    }
 }

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use reqwest::Method;
 
@@ -361,7 +360,7 @@ impl EncryptionClient {
                 let mut reader = ChunkDecryptor::new(target, (start, first_segment), WRITE_BATCH)?;
                 while let Some(chunk) = body.next().await {
                     let chunk = chunk.map_err(|e| body_error(e, "downloading a range"))?;
-                    reader.push(chunk)?;
+                    reader.push(&chunk)?;
                 }
                 if reader.stored_len() < announced {
                     return Err(Error::new(
@@ -401,10 +400,11 @@ impl BufferPool {
 }
 
 /// Decrypts one ranged GET's body as it streams in and writes the plaintext in place, in
-/// batches of about `batch` bytes (few syscalls). Compatible objects are decrypted in the
-/// received chunks themselves, while they are still in cache, and written from there with
-/// one vectored write per batch: no copy at all. Authenticated ones are gathered into whole
-/// segments, verified and decrypted in place, and written skipping the tags.
+/// batches of about `batch` bytes (few syscalls), through a buffer reused for the whole
+/// download. Compatible objects are decrypted while they are copied out of the received
+/// chunks (one pass, where a plain download copies anyway). Authenticated ones are
+/// gathered into whole segments, verified and decrypted in place, and written with one
+/// vectored write per batch that skips the tags.
 struct ChunkDecryptor {
     dec: Arc<ObjectDecryptor>,
     file: std::fs::File,
@@ -414,12 +414,12 @@ struct ChunkDecryptor {
     crc: crc64::Crc64,
     /// File offset of the next plaintext byte to write.
     plain_at: u64,
-    /// Compatible objects: decrypted chunks not yet written.
-    chunks: Vec<Bytes>,
+    /// Compatible objects: the keystream, positioned at the next received byte.
+    ctr: Option<super::ctr::CtrStream>,
     /// Authenticated objects: the segment `buf` starts with.
     segment: u64,
-    /// Authenticated objects: `buf[..filled]` holds stored bytes not yet decrypted (`buf`
-    /// is longer: it is reused without zero-filling). Compatible: bytes in `chunks`.
+    /// `buf[..filled]`: compatible, plaintext not yet written; authenticated, stored bytes
+    /// not yet decrypted. `buf` is longer: it is reused without zero-filling.
     buf: Vec<u8>,
     filled: usize,
 }
@@ -433,14 +433,18 @@ impl ChunkDecryptor {
             .map_err(|e| io_err(format!("cannot open {}", target.path.display()), e))?;
         file.seek(std::io::SeekFrom::Start(start))
             .map_err(|e| io_err(format!("cannot seek in {}", target.path.display()), e))?;
-        let mut buf = Vec::new();
-        if let Some(layout) = target.dec.segment_layout() {
-            // Room for a batch plus the partial segment carried over.
-            let room = batch + (layout.segment_size() + super::authenticated::TAG_LEN) as usize;
-            buf = target.pool.take();
-            if buf.len() < room {
-                buf.resize(room, 0);
-            }
+        // Room for a batch plus the CTR stream's block slack, or plus the partial segment
+        // carried over to the next batch.
+        let (room, ctr) = match target.dec.segment_layout() {
+            None => (batch + 16, Some(target.dec.ctr_stream_at(start)?)),
+            Some(l) => (
+                batch + (l.segment_size() + super::authenticated::TAG_LEN) as usize,
+                None,
+            ),
+        };
+        let mut buf = target.pool.take();
+        if buf.len() < room {
+            buf.resize(room, 0);
         }
         Ok(ChunkDecryptor {
             dec: target.dec.clone(),
@@ -449,7 +453,7 @@ impl ChunkDecryptor {
             batch,
             crc: crc64::Crc64::new(),
             plain_at: start,
-            chunks: Vec::new(),
+            ctr,
             segment,
             buf,
             filled: 0,
@@ -460,25 +464,26 @@ impl ChunkDecryptor {
         self.crc.len()
     }
 
-    fn push(&mut self, chunk: Bytes) -> Result<()> {
-        self.crc.update(&chunk);
-        if self.dec.segment_layout().is_none() {
-            let mut owned = chunk
-                .try_into_mut()
-                .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
-            self.dec
-                .decrypt_ctr_in_place(self.plain_at + self.filled as u64, &mut owned)?;
-            self.filled += owned.len();
-            self.chunks.push(owned.freeze());
-        } else {
-            if self.buf.len() < self.filled + chunk.len() {
-                self.buf.resize(self.filled + chunk.len(), 0);
+    fn push(&mut self, mut chunk: &[u8]) -> Result<()> {
+        self.crc.update(chunk);
+        while !chunk.is_empty() {
+            // A batch's worth at most, so the buffer never grows.
+            let n = chunk
+                .len()
+                .min(self.batch.saturating_sub(self.filled).max(1));
+            let (now, later) = chunk.split_at(n);
+            if self.buf.len() < self.filled + n + 16 {
+                self.buf.resize(self.filled + n + 16, 0);
             }
-            self.buf[self.filled..self.filled + chunk.len()].copy_from_slice(&chunk);
-            self.filled += chunk.len();
-        }
-        if self.filled >= self.batch {
-            self.flush()?;
+            match &mut self.ctr {
+                Some(ctr) => ctr.apply(now, &mut self.buf[self.filled..])?,
+                None => self.buf[self.filled..self.filled + n].copy_from_slice(now),
+            }
+            self.filled += n;
+            if self.filled >= self.batch {
+                self.flush()?;
+            }
+            chunk = later;
         }
         Ok(())
     }
@@ -508,15 +513,12 @@ impl ChunkDecryptor {
     /// complete segments, each verified before any of the batch is written).
     fn flush(&mut self) -> Result<()> {
         let Some(layout) = self.dec.segment_layout() else {
-            let mut slices: Vec<_> = self
-                .chunks
-                .iter()
-                .map(|c| std::io::IoSlice::new(c))
-                .collect();
-            Self::write_all_vectored(&mut self.file, &mut slices)?;
+            use std::io::Write;
+            self.file
+                .write_all(&self.buf[..self.filled])
+                .map_err(|e| io_err("cannot write the download".into(), e))?;
             self.plain_at += self.filled as u64;
             self.filled = 0;
-            self.chunks.clear();
             return Ok(());
         };
         let (mut take, mut next) = (0usize, self.segment);
@@ -558,9 +560,7 @@ impl ChunkDecryptor {
     fn finish(mut self, end: u64, stored_len: u64) -> Result<(u64, u64)> {
         self.flush()?;
         let complete = self.filled == 0 && self.plain_at == end;
-        if !self.buf.is_empty() {
-            self.pool.give(std::mem::take(&mut self.buf));
-        }
+        self.pool.give(std::mem::take(&mut self.buf));
         if !complete || self.crc.len() != stored_len {
             return Err(Error::new(
                 ErrorKind::Crypto,
@@ -671,7 +671,7 @@ mod tests {
         let mut result = Ok(());
         for piece in stored.chunks(16_411) {
             if result.is_ok() {
-                result = reader.push(Bytes::copy_from_slice(piece));
+                result = reader.push(piece);
             }
         }
         let result = result.and_then(|_| reader.finish(end, stored.len() as u64));
