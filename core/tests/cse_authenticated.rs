@@ -421,3 +421,52 @@ async fn encrypting_into_a_caller_buffer_equals_the_owned_form() {
         assert_eq!(dec.decrypt_object(out[..n].to_vec()).unwrap(), plain);
     }
 }
+
+/// `FullReader::update_into` (the streaming whole-object read) at every chunking: segments
+/// split across chunks, chunks holding many segments; tampering and truncation still fail.
+#[tokio::test]
+async fn streamed_whole_reads_decrypt_at_any_chunking_and_refuse_tampering() {
+    let keys = keys_a();
+    let size = 200_003usize;
+    let plain = Rng(9).bytes(size);
+    for mode in [
+        ContentMode::Compatible,
+        ContentMode::Authenticated { segment_size: 4096 },
+    ] {
+        let mut enc = ObjectEncryptor::new(keys.writer().as_ref(), &mode, size as u64)
+            .await
+            .unwrap();
+        enc.set_plaintext_md5(&plain);
+        let stored = enc.encrypt_object(plain.clone()).unwrap();
+        let dec = ObjectDecryptor::new(&keys, enc.envelope().clone())
+            .await
+            .unwrap();
+        let read = |stored: &[u8], chunk: usize| -> ossbridge_core::Result<Vec<u8>> {
+            let mut reader = dec.full_reader();
+            let mut out = Vec::new();
+            for piece in stored.chunks(chunk) {
+                reader.update_into(piece, &mut out)?;
+            }
+            reader.finish()?;
+            Ok(out)
+        };
+        for chunk in [1usize, 15, 4096, 4112, 4113, 65_536, size * 2] {
+            assert!(
+                read(&stored, chunk).unwrap() == plain,
+                "{mode:?} chunk {chunk}"
+            );
+        }
+        let mut bad = stored.clone();
+        bad[size / 3] ^= 0x40;
+        let err = read(&bad, 10_000).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Crypto, "{mode:?}: {err}");
+        let err = read(&stored[..stored.len() - 1], 10_000).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Crypto, "{mode:?}: {err}");
+        if mode != ContentMode::Compatible {
+            let mut longer = stored.clone();
+            longer.push(0);
+            let err = read(&longer, 10_000).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Crypto, "{mode:?}: {err}");
+        }
+    }
+}

@@ -21,8 +21,8 @@ pub(crate) mod progress;
 pub use body::Body;
 pub use list::ListObjectsV2Stream;
 pub use multipart::MAX_PART_NUMBER;
-pub(crate) use object::temp_path_for;
 pub use object::ObjectStream;
+pub(crate) use object::{body_buffer, temp_path_for};
 
 use std::future::Future;
 use std::sync::atomic::{AtomicI64, Ordering};

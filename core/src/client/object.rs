@@ -76,7 +76,12 @@ impl Client {
             .await
     }
 
-    fn get_request(&self, bucket: &str, key: &str, options: &GetObjectOptions) -> Result<Request> {
+    pub(crate) fn get_request(
+        &self,
+        bucket: &str,
+        key: &str,
+        options: &GetObjectOptions,
+    ) -> Result<Request> {
         validate_bucket(bucket)?;
         validate_key(key)?;
         let mut req = Request::new(Method::GET, Some(bucket), Some(key)).headers(
@@ -95,7 +100,7 @@ impl Client {
     }
 
     /// Whether a GET's whole-object CRC can be checked: only when all of it was read.
-    fn checks_download(&self, meta: &ResponseMeta, options: &GetObjectOptions) -> bool {
+    pub(crate) fn checks_download(&self, meta: &ResponseMeta, options: &GetObjectOptions) -> bool {
         self.inner.config.crc_check
             && options.range.is_none()
             && meta.status == 200
@@ -118,9 +123,12 @@ impl Client {
                 .as_ref()
                 .map(|p| ProgressTracker::new(p.clone(), info.content_length));
             let mut data = body_buffer(info.content_length);
+            // CRC-64 chunk by chunk, while each is still in cache.
+            let mut crc = Crc64::new();
             let mut stream = resp.http.bytes_stream();
             while let Some(chunk) = stream.next().await {
                 let chunk = chunk.map_err(|e| body_error(e, "reading the object"))?;
+                crc.update(&chunk);
                 data.extend_from_slice(&chunk);
                 if let Some(p) = &progress {
                     p.update(data.len() as u64);
@@ -129,7 +137,7 @@ impl Client {
             check_length(data.len() as u64, &info, &resp.meta)?;
             if self.checks_download(&resp.meta, options) {
                 check_crc(
-                    crc64::checksum(&data),
+                    crc.value(),
                     resp.meta.crc64.unwrap(),
                     "download",
                     &resp.meta.request_id,
@@ -525,7 +533,7 @@ impl std::fmt::Debug for ObjectStream {
 /// An empty buffer with room for a body of `content_length` bytes: one allocation, no
 /// copies as it grows. Untouched capacity costs no memory; a length the allocator refuses
 /// (a bogus Content-Length) just leaves the buffer to grow as bytes arrive.
-fn body_buffer(content_length: u64) -> Vec<u8> {
+pub(crate) fn body_buffer(content_length: u64) -> Vec<u8> {
     let mut buf = Vec::new();
     let _ = buf.try_reserve_exact(usize::try_from(content_length).unwrap_or(usize::MAX));
     buf

@@ -12,6 +12,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::StreamExt;
 
 use super::content::{ContentMode, ObjectDecryptor, ObjectEncryptor};
 use super::envelope::Envelope;
@@ -254,26 +255,60 @@ impl EncryptionClient {
         }
     }
 
+    /// The whole object, decrypted as the body streams in (one copy, as a plain GET makes)
+    /// and retried like a plain GET, also after a failure mid-body.
     async fn get_whole(&self, bucket: &str, key: &str) -> Result<DecryptedObject> {
-        let got = self
-            .client
-            .get_object(bucket, key, &GetObjectOptions::default())
-            .await?;
-        let dec = self.decryptor_for(&got.meta).await?;
-        let Some(dec) = dec else {
-            return Ok(plain_object(got.data, None, got.meta));
-        };
-        let object_size = dec.plaintext_size(got.data.len() as u64)?;
-        let data = dec.decrypt_object(Vec::from(got.data))?;
-        Ok(DecryptedObject {
-            data: Bytes::from(data),
-            object_size,
-            range: None,
-            authenticated: dec.is_authenticated(),
-            encrypted: true,
-            envelope: Some(dec.envelope().clone()),
-            meta: got.meta,
-        })
+        let options = &GetObjectOptions::default();
+        let req = self.client.get_request(bucket, key, options)?;
+        self.client
+            .send(&req, |resp| async move {
+                let dec = self.decryptor_for(&resp.meta).await?;
+                let stored_len = ObjectInfo::from_meta(&resp.meta).content_length;
+                let mut crc = crc64::Crc64::new();
+                let mut out = crate::client::body_buffer(stored_len);
+                let mut reader = dec.as_ref().map(|d| d.full_reader());
+                let mut body = resp.http.bytes_stream();
+                while let Some(chunk) = body.next().await {
+                    let chunk =
+                        chunk.map_err(|e| crate::client::body_error(e, "reading the object"))?;
+                    crc.update(&chunk);
+                    match &mut reader {
+                        Some(r) => r.update_into(&chunk, &mut out)?,
+                        None => out.extend_from_slice(&chunk),
+                    }
+                }
+                if crc.len() != stored_len {
+                    return Err(Error::new(
+                        ErrorKind::Network,
+                        format!(
+                            "connection closed after {} of {stored_len} bytes of {bucket}/{key}",
+                            crc.len()
+                        ),
+                    ));
+                }
+                if self.client.checks_download(&resp.meta, options) {
+                    crate::client::check_crc(
+                        crc.value(),
+                        resp.meta.crc64.unwrap_or_default(),
+                        "download",
+                        &resp.meta.request_id,
+                    )?;
+                }
+                let (Some(dec), Some(reader)) = (dec.as_ref(), reader) else {
+                    return Ok(plain_object(Bytes::from(out), None, resp.meta));
+                };
+                reader.finish()?;
+                Ok(DecryptedObject {
+                    data: Bytes::from(out),
+                    object_size: dec.plaintext_size(stored_len)?,
+                    range: None,
+                    authenticated: dec.is_authenticated(),
+                    encrypted: true,
+                    envelope: Some(dec.envelope().clone()),
+                    meta: resp.meta,
+                })
+            })
+            .await
     }
 
     async fn get_range(

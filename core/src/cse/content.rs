@@ -667,6 +667,83 @@ impl FullReader<'_> {
         }
     }
 
+    /// Feeds the next stored bytes and appends the plaintext that is ready to `out`
+    /// (authenticated mode: whole verified segments only). Each byte is copied once, from
+    /// `chunk` into `out`, and decrypted there while still in cache: reading a whole object
+    /// this way costs no pass beyond the copy a plain download makes.
+    pub fn update_into(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        match &self.decryptor.cipher {
+            Cipher::Ctr(ctr) => {
+                let at = out.len();
+                out.extend_from_slice(chunk);
+                ctr.apply_keystream_at(self.offset, &mut out[at..])?;
+                self.offset += chunk.len() as u64;
+                if let Some(md5) = &mut self.md5 {
+                    md5.update(&out[at..]);
+                }
+                Ok(())
+            }
+            Cipher::Segmented(c) => {
+                let layout = *c.layout();
+                let mut rest = chunk;
+                while !rest.is_empty() {
+                    let index = self.next_segment;
+                    if index >= layout.segment_count() {
+                        return Err(crypto(format!(
+                            "encrypted object is damaged: more than the {} stored bytes its \
+                             metadata describes",
+                            layout.stored_size()
+                        )));
+                    }
+                    let need = (layout.segment_plaintext_len(index) + TAG_LEN) as usize;
+                    if self.pending.is_empty() && rest.len() >= need {
+                        // The whole segment is in this chunk: straight to its place.
+                        let (segment, later) = rest.split_at(need);
+                        Self::open_appended(c, index, segment, out)?;
+                        rest = later;
+                    } else {
+                        // A segment split across chunks is gathered first.
+                        let take = (need - self.pending.len()).min(rest.len());
+                        self.pending.extend_from_slice(&rest[..take]);
+                        rest = &rest[take..];
+                        if self.pending.len() < need {
+                            break;
+                        }
+                        let segment = std::mem::take(&mut self.pending);
+                        Self::open_appended(c, index, &segment, out)?;
+                        self.pending = segment;
+                        self.pending.clear();
+                    }
+                    self.next_segment += 1;
+                    self.offset += need as u64;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Appends stored segment `index` (ciphertext and tag) to `out` and opens it there; on
+    /// success `out` ends with its plaintext, on failure `out` is as it was.
+    fn open_appended(
+        c: &SegmentCipher,
+        index: u64,
+        segment: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let at = out.len();
+        out.extend_from_slice(segment);
+        match c.open_in_place(index, &mut out[at..]) {
+            Ok(n) => {
+                out.truncate(at + n);
+                Ok(())
+            }
+            Err(e) => {
+                out.truncate(at);
+                Err(e)
+            }
+        }
+    }
+
     /// Ends the read: checks the total length and (compatible mode) the plaintext MD5 and
     /// unencrypted-content-length / data-size where the metadata has them.
     pub fn finish(self) -> Result<Vec<u8>> {
