@@ -246,9 +246,8 @@ fn raw(rt: &tokio::runtime::Runtime, size: usize) {
         .unwrap();
     let stored = enc.encrypt_object(buf.clone()).unwrap();
     let mut md5_ref = || {
-        use md5::Digest as _;
         let t = start(cold);
-        std::hint::black_box(md5::Md5::digest(&buf));
+        std::hint::black_box(ossbridge_core::md5::Md5::digest(&buf));
         t.elapsed()
     };
     let pair = paired(3, &mut md5_ref, || {

@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod cse;
 pub mod endpoint;
 pub mod error;
+pub mod md5;
 pub mod model;
 pub mod retry;
 pub mod signing;

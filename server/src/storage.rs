@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
-use md5::{Digest, Md5};
 use ossbridge_core::crc64::Crc64;
+use ossbridge_core::md5::Md5;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -113,7 +113,7 @@ impl DataStore {
             Ok(())
         }
         .await;
-        let md5: [u8; 16] = md5.finalize().into();
+        let md5: [u8; 16] = md5.finalize();
         let fed = fed.and_then(|()| match expected_md5 {
             Some(expected) if expected != md5 => Err(OssError::new(
                 400,

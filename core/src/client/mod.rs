@@ -129,8 +129,7 @@ impl Request {
 /// Base64 MD5, as `Content-MD5` wants it.
 pub(crate) fn content_md5(data: &[u8]) -> String {
     use base64::Engine as _;
-    use md5::Digest as _;
-    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(data))
+    base64::engine::general_purpose::STANDARD.encode(crate::md5::Md5::digest(data))
 }
 
 /// A successful response whose body has not been read yet.

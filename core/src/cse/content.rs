@@ -1,8 +1,8 @@
 //! Encrypting and decrypting one object's content in either format, with the envelope that
 //! goes with it. Network-free: the encryption client feeds it bytes.
 
+use crate::md5::Md5;
 use base64::Engine as _;
-use md5::{Digest, Md5};
 
 use super::authenticated::{
     SegmentCipher, SegmentLayout, CEK_ALG_AUTHENTICATED, DEFAULT_SEGMENT_SIZE, SALT_LEN, TAG_LEN,

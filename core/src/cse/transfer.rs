@@ -603,10 +603,9 @@ async fn verify_plaintext_file(
     let tmp = tmp.to_path_buf();
     let actual = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
         use base64::Engine as _;
-        use md5::Digest as _;
         use std::io::Read as _;
         let mut file = std::fs::File::open(&tmp)?;
-        let mut md5 = md5::Md5::new();
+        let mut md5 = crate::md5::Md5::new();
         let mut buf = vec![0u8; 1 << 20];
         loop {
             let n = file.read(&mut buf)?;

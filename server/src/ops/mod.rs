@@ -75,8 +75,7 @@ pub async fn read_small_body(body: Body, limit: usize) -> OssResult<Vec<u8>> {
 /// Checks a small body against its Content-MD5 header, if any.
 pub fn check_md5(ctx: &Ctx, body: &[u8]) -> OssResult<()> {
     if let Some(expected) = content_md5(ctx)? {
-        let actual: [u8; 16] =
-            md5::Digest::finalize(<md5::Md5 as md5::Digest>::new_with_prefix(body)).into();
+        let actual = ossbridge_core::md5::Md5::digest(body);
         if actual != expected {
             return Err(OssError::new(
                 400,

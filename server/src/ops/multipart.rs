@@ -4,7 +4,6 @@
 use axum::body::Body;
 use base64::Engine;
 use http::Response;
-use md5::Digest;
 
 use super::{check_md5, maybe_encode, object, read_small_body};
 use crate::error::{OssError, OssResult};
@@ -333,7 +332,7 @@ pub async fn complete(
             .detail("MinSizeAllowed", MIN_PART_SIZE.to_string()));
         }
     }
-    let mut md5s = md5::Md5::new();
+    let mut md5s = ossbridge_core::md5::Md5::new();
     let mut crc = 0u64;
     let mut size = 0u64;
     for (i, p) in chosen.iter().enumerate() {

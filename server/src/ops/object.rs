@@ -783,7 +783,6 @@ pub async fn append_object(
 
 /// Appendable objects have no whole-content MD5; their ETag is derived from CRC and size.
 fn append_etag(crc: u64, size: u64) -> String {
-    use md5::Digest;
-    let digest = md5::Md5::digest(format!("{crc}:{size}").as_bytes());
+    let digest = ossbridge_core::md5::Md5::digest(format!("{crc}:{size}"));
     hex::encode_upper(digest)
 }
