@@ -41,6 +41,17 @@ enum Cipher {
     Segmented(SegmentCipher),
 }
 
+/// The index of the segment that starts at plaintext `offset`; an error unless one does.
+fn segment_at(c: &SegmentCipher, offset: u64) -> Result<u64> {
+    let s = c.layout().segment_size();
+    if offset % s != 0 {
+        return Err(invalid(format!(
+            "offset {offset} is not a multiple of the segment size {s}"
+        )));
+    }
+    Ok(offset / s)
+}
+
 fn crypto(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Crypto, msg)
 }
@@ -228,15 +239,7 @@ impl ObjectEncryptor {
                 out.extend_from_slice(plaintext);
                 self.apply_ctr(offset, &mut out[start..])
             }
-            Cipher::Segmented(c) => {
-                let s = c.layout().segment_size();
-                if offset % s != 0 {
-                    return Err(invalid(format!(
-                        "offset {offset} is not a multiple of the segment size {s}"
-                    )));
-                }
-                c.seal_into(offset / s, plaintext, out)
-            }
+            Cipher::Segmented(c) => c.seal_into(segment_at(c, offset)?, plaintext, out),
         }
     }
 
@@ -258,15 +261,7 @@ impl ObjectEncryptor {
                 self.apply_ctr(offset, out)?;
                 Ok(plaintext.len())
             }
-            Cipher::Segmented(c) => {
-                let s = c.layout().segment_size();
-                if offset % s != 0 {
-                    return Err(invalid(format!(
-                        "offset {offset} is not a multiple of the segment size {s}"
-                    )));
-                }
-                c.seal_to(offset / s, plaintext, out)
-            }
+            Cipher::Segmented(c) => c.seal_to(segment_at(c, offset)?, plaintext, out),
         }
     }
 
@@ -294,14 +289,8 @@ impl ObjectEncryptor {
             Cipher::Ctr(_) => (len, vec![0..len]),
             Cipher::Segmented(c) => {
                 let layout = c.layout();
-                let s = layout.segment_size();
-                if offset % s != 0 {
-                    return Err(invalid(format!(
-                        "offset {offset} is not a multiple of the segment size {s}"
-                    )));
-                }
                 let mut ranges = Vec::new();
-                let (mut at, mut left, mut index) = (0usize, len as u64, offset / s);
+                let (mut at, mut left, mut index) = (0usize, len as u64, segment_at(c, offset)?);
                 loop {
                     let n = layout.segment_plaintext_len(index).min(left) as usize;
                     ranges.push(at..at + n);
