@@ -433,14 +433,15 @@ impl ChunkDecryptor {
             .map_err(|e| io_err(format!("cannot open {}", target.path.display()), e))?;
         file.seek(std::io::SeekFrom::Start(start))
             .map_err(|e| io_err(format!("cannot seek in {}", target.path.display()), e))?;
-        // Room for a batch plus the CTR stream's block slack, or plus the partial segment
-        // carried over to the next batch.
-        let (room, ctr) = match target.dec.segment_layout() {
-            None => (batch + 16, Some(target.dec.ctr_stream_at(start)?)),
-            Some(l) => (
-                batch + (l.segment_size() + super::authenticated::TAG_LEN) as usize,
-                None,
-            ),
+        // Room for a batch plus the CTR stream's block slack, or (a batch holding at least
+        // one whole segment) plus the partial segment carried over to the next batch.
+        let (batch, room, ctr) = match target.dec.segment_layout() {
+            None => (batch, batch + 16, Some(target.dec.ctr_stream_at(start)?)),
+            Some(l) => {
+                let segment = (l.segment_size() + super::authenticated::TAG_LEN) as usize;
+                let batch = batch.max(segment);
+                (batch, batch + segment, None)
+            }
         };
         let mut buf = target.pool.take();
         if buf.len() < room {
@@ -710,6 +711,17 @@ mod tests {
         let short = &stored[a as usize..b3 as usize];
         let err = feed(&dec, short, (seg, SIZE as u64), 1).0.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Crypto, "{err}");
+    }
+
+    #[tokio::test]
+    async fn segments_larger_than_a_batch_still_decrypt() {
+        let (dec, plain, stored) = sealed(ContentMode::Authenticated {
+            segment_size: 160_000,
+        })
+        .await;
+        let (r, written) = feed(&dec, &stored, (0, SIZE as u64), 0);
+        assert_eq!(r.unwrap().1, stored.len() as u64);
+        assert!(written == plain);
     }
 
     #[tokio::test]
