@@ -1,21 +1,25 @@
-//! Client-side encryption: oss2's `CryptoBucket` + `RsaProvider` over the core's
-//! `cse::EncryptionClient` and `cse::RsaMasterKey`. Encryption, key wrapping and the object
-//! metadata are all core; this module converts arguments and keeps the multipart context.
+//! Client-side encryption: oss2's `CryptoBucket` + `RsaProvider` / `AliKMSProvider` over the
+//! core's `cse::EncryptionClient`, `cse::RsaMasterKey` and `cse::KmsMasterKey`. Encryption,
+//! key wrapping and the object metadata are all core; this module converts arguments and
+//! keeps the multipart context.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use ossbridge_core::credentials::{Credentials, CredentialsProvider, StaticProvider};
 use ossbridge_core::cse::{
-    ByteRange, EncryptedMultipartUpload, EncryptedPutOptions, EncryptionClient, MasterKey,
-    MaterialDescription, RsaMasterKey,
+    ByteRange, EncryptedMultipartUpload, EncryptedPutOptions, EncryptionClient, HttpKmsProvider,
+    KmsHeaderLayout, KmsMasterKey, MasterKey, MaterialDescription, RsaMasterKey,
 };
 use ossbridge_core::model::{ObjectAttributes, UploadPartResult};
+use ossbridge_core::{Error, ErrorKind};
 use pyo3::prelude::*;
 
 use crate::auth::PyAuthBase;
 use crate::client::{build_config, run, ClientCell};
 use crate::convert::{BytesOut, Fields, RawHeaders};
-use crate::errors::IntoPyResult;
+use crate::errors::{to_py_err, IntoPyResult};
+use crate::runtime;
 
 /// An RSA master key pair (PEM); the private key is needed to decrypt. repr shows no key.
 #[pyclass(module = "ossbridge._ossbridge", frozen)]
@@ -44,6 +48,159 @@ impl RsaKey {
             "RsaKey(bits={}, private_key='***')",
             self.key.key_size_bits()
         )
+    }
+}
+
+/// A KMS master key (`KMS/ALICLOUD`, oss2's `AliKMSProvider`): each object's data key comes
+/// from KMS GenerateDataKey on `cmk_id` and its IV is wrapped with KMS Encrypt, called with
+/// these credentials. Headers are written in oss2's layout (base64 of the CiphertextBlob).
+/// repr shows neither the secret nor the STS token.
+#[pyclass(module = "ossbridge._ossbridge", frozen)]
+pub struct KmsKey {
+    access_key_id: String,
+    has_sts_token: bool,
+    credentials: Arc<dyn CredentialsProvider>,
+    endpoint: String,
+    cmk_id: String,
+    description: MaterialDescription,
+    /// The master key built for the current runtime (its HTTP connection pool belongs to it).
+    current: Mutex<Option<(u64, Arc<KmsMasterKey>)>>,
+}
+
+impl KmsKey {
+    fn build(&self) -> PyResult<Arc<KmsMasterKey>> {
+        let provider =
+            HttpKmsProvider::new(self.endpoint.clone(), self.credentials.clone()).py()?;
+        Ok(Arc::new(
+            KmsMasterKey::new(Arc::new(provider), self.cmk_id.clone())
+                .with_layout(KmsHeaderLayout::Oss2DoubleBase64)
+                .with_material_description(self.description.clone()),
+        ))
+    }
+
+    /// The master key for the module's current runtime (rebuilt after a fork or a shutdown,
+    /// like the OSS clients).
+    fn master_key(&self) -> PyResult<Arc<KmsMasterKey>> {
+        let (_, generation) = runtime::current();
+        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        match current.as_ref() {
+            Some((built_for, key)) if *built_for == generation => Ok(key.clone()),
+            _ => {
+                if let Some(stale) = current.take() {
+                    // Dropping it could touch tasks of a runtime that no longer runs.
+                    std::mem::forget(stale);
+                }
+                let key = self.build()?;
+                *current = Some((generation, key.clone()));
+                Ok(key)
+            }
+        }
+    }
+}
+
+fn invalid(message: &str) -> PyErr {
+    to_py_err(Error::new(ErrorKind::InvalidArgument, message))
+}
+
+#[pymethods]
+impl KmsKey {
+    /// `kms_endpoint`: the KMS base URL; default `https://kms.{region}.aliyuncs.com`.
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (access_key_id, access_key_secret, region, cmk_id, sts_token = None, mat_desc = None, kms_endpoint = None))]
+    fn new(
+        access_key_id: String,
+        access_key_secret: String,
+        region: &str,
+        cmk_id: String,
+        sts_token: Option<String>,
+        mat_desc: Option<BTreeMap<String, String>>,
+        kms_endpoint: Option<String>,
+    ) -> PyResult<Self> {
+        if access_key_id.trim().is_empty() || access_key_secret.is_empty() {
+            return Err(invalid(
+                "AliKMSProvider needs an access_key_id and an access_key_secret",
+            ));
+        }
+        if cmk_id.trim().is_empty() {
+            return Err(invalid("AliKMSProvider needs a cmk_id (key id or alias)"));
+        }
+        let endpoint = match kms_endpoint.filter(|e| !e.is_empty()) {
+            Some(endpoint) => endpoint,
+            None if region.trim().is_empty() => {
+                return Err(invalid("AliKMSProvider needs a region (or kms_endpoint)"))
+            }
+            None => format!("https://kms.{}.aliyuncs.com", region.trim()),
+        };
+        let credentials = Credentials::new(access_key_id.clone(), access_key_secret)
+            .with_security_token(sts_token.unwrap_or_default());
+        let key = KmsKey {
+            access_key_id,
+            has_sts_token: credentials.token().is_some(),
+            credentials: Arc::new(StaticProvider::new(credentials)),
+            endpoint,
+            cmk_id,
+            description: mat_desc
+                .map(MaterialDescription::from_map)
+                .unwrap_or_default(),
+            current: Mutex::new(None),
+        };
+        key.master_key()?; // a malformed endpoint fails here, not at the first upload
+        Ok(key)
+    }
+
+    #[getter]
+    fn cmk_id(&self) -> &str {
+        &self.cmk_id
+    }
+
+    #[getter]
+    fn kms_endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "KmsKey(access_key_id={:?}, access_key_secret=\"***\"{}, cmk_id={:?}, kms_endpoint={:?})",
+            self.access_key_id,
+            if self.has_sts_token {
+                ", sts_token=\"***\""
+            } else {
+                ""
+            },
+            self.cmk_id,
+            self.endpoint,
+        )
+    }
+}
+
+/// The master key a `NativeCryptoBucket` was given.
+enum KeySource {
+    Fixed(Arc<dyn MasterKey>),
+    /// Per runtime: its KMS client holds connections.
+    Kms(Py<KmsKey>),
+}
+
+impl KeySource {
+    fn extract(master_key: &Bound<'_, PyAny>) -> PyResult<KeySource> {
+        if let Ok(rsa) = master_key.cast::<RsaKey>() {
+            let key: Arc<dyn MasterKey> = rsa.get().key.clone();
+            return Ok(KeySource::Fixed(key));
+        }
+        if let Ok(kms) = master_key.cast::<KmsKey>() {
+            return Ok(KeySource::Kms(kms.clone().unbind()));
+        }
+        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "master_key must be an RsaKey or a KmsKey, got {}",
+            master_key.get_type().name()?
+        )))
+    }
+
+    fn get(&self) -> PyResult<Arc<dyn MasterKey>> {
+        Ok(match self {
+            KeySource::Fixed(key) => key.clone(),
+            KeySource::Kms(key) => key.get().master_key()?,
+        })
     }
 }
 
@@ -77,7 +234,7 @@ impl EncryptedUpload {
 #[pyclass(module = "ossbridge._ossbridge", frozen)]
 pub struct NativeCryptoBucket {
     client: ClientCell,
-    master_key: Arc<dyn MasterKey>,
+    master_key: KeySource,
     bucket: String,
 }
 
@@ -86,7 +243,7 @@ impl NativeCryptoBucket {
     fn encryption_client(&self) -> PyResult<EncryptionClient> {
         Ok(EncryptionClient::new(
             self.client.get()?,
-            self.master_key.clone(),
+            self.master_key.get()?,
         ))
     }
 }
@@ -119,7 +276,7 @@ impl NativeCryptoBucket {
         auth: &Bound<'_, PyAuthBase>,
         endpoint: &str,
         bucket_name: String,
-        master_key: &Bound<'_, RsaKey>,
+        master_key: &Bound<'_, PyAny>,
         region: Option<&str>,
         enable_crc: bool,
         connect_timeout: Option<f64>,
@@ -135,7 +292,7 @@ impl NativeCryptoBucket {
             false,
             app_name,
         )?;
-        let master_key: Arc<dyn MasterKey> = master_key.get().key.clone();
+        let master_key = KeySource::extract(master_key)?;
         Ok(NativeCryptoBucket {
             client: ClientCell::new(config),
             master_key,

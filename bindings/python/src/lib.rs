@@ -37,6 +37,7 @@ fn _ossbridge(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeService>()?;
     m.add_class::<client::NativeBucket>()?;
     m.add_class::<crypto::RsaKey>()?;
+    m.add_class::<crypto::KmsKey>()?;
     m.add_class::<crypto::EncryptedUpload>()?;
     m.add_class::<crypto::NativeCryptoBucket>()?;
     // Worker threads must be gone before the interpreter finalizes (see runtime.rs).

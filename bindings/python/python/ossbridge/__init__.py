@@ -19,7 +19,7 @@ from ._ossbridge import (
     StsAuth,
     __version__,
 )
-from .crypto import RsaProvider
+from .crypto import AliKMSProvider, RsaProvider
 from .models import (
     BUCKET_ACL_PRIVATE,
     BUCKET_ACL_PUBLIC_READ,
@@ -34,6 +34,7 @@ from .models import (
 )
 
 __all__ = [
+    "AliKMSProvider",
     "Bucket",
     "CryptoBucket",
     "ObjectIteratorV2",

@@ -391,8 +391,8 @@ class CryptoBucketCalls(BucketCalls):
     def __init__(self, auth: Any, endpoint: str, bucket_name: str, crypto_provider: Any, is_cname: bool = False, session: Any = None, connect_timeout: Optional[float] = None, app_name: str = "", enable_crc: bool = True, proxies: Any = None, region: Optional[str] = None, cloudbox_id: Optional[str] = None, is_path_style: bool = False, is_verify_object_strict: bool = True) -> None:
         super().__init__(auth, endpoint, bucket_name, is_cname, session, connect_timeout, app_name, enable_crc, proxies, region, cloudbox_id, is_path_style, is_verify_object_strict)
         key = getattr(crypto_provider, "_key", None)
-        if not isinstance(key, _ossbridge.RsaKey):
-            raise ClientError(f"crypto_provider must be an ossbridge.crypto.RsaProvider, got {type(crypto_provider).__name__}")
+        if not isinstance(key, (_ossbridge.RsaKey, _ossbridge.KmsKey)):
+            raise ClientError(f"crypto_provider must be an ossbridge.crypto.RsaProvider or AliKMSProvider, got {type(crypto_provider).__name__}")
         self.crypto_provider = crypto_provider
         self.crypto = _ossbridge.NativeCryptoBucket(auth, endpoint, bucket_name, key, region=region, enable_crc=enable_crc, connect_timeout=connect_timeout, app_name=app_name)
 
