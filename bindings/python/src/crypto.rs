@@ -14,6 +14,7 @@ use ossbridge_core::cse::{
 use ossbridge_core::model::{ObjectAttributes, UploadPartResult};
 use ossbridge_core::{Error, ErrorKind};
 use pyo3::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::auth::PyAuthBase;
 use crate::client::{build_config, run, ClientCell};
@@ -62,6 +63,9 @@ pub struct KmsKey {
     credentials: Arc<dyn CredentialsProvider>,
     endpoint: String,
     cmk_id: String,
+    /// oss2's passphrase: sent to KMS as the EncryptionContext `{"x-passphrase": ...}`, so
+    /// objects written with one open only with the same one.
+    passphrase: Option<Zeroizing<String>>,
     description: MaterialDescription,
     /// The master key built for the current runtime (its HTTP connection pool belongs to it).
     current: Mutex<Option<(u64, Arc<KmsMasterKey>)>>,
@@ -69,8 +73,12 @@ pub struct KmsKey {
 
 impl KmsKey {
     fn build(&self) -> PyResult<Arc<KmsMasterKey>> {
-        let provider =
+        let mut provider =
             HttpKmsProvider::new(self.endpoint.clone(), self.credentials.clone()).py()?;
+        if let Some(passphrase) = &self.passphrase {
+            let context = BTreeMap::from([("x-passphrase".to_string(), passphrase.to_string())]);
+            provider = provider.with_encryption_context(&context);
+        }
         Ok(Arc::new(
             KmsMasterKey::new(Arc::new(provider), self.cmk_id.clone())
                 .with_layout(KmsHeaderLayout::Oss2DoubleBase64)
@@ -107,7 +115,7 @@ impl KmsKey {
     /// `kms_endpoint`: the KMS base URL; default `https://kms.{region}.aliyuncs.com`.
     #[new]
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (access_key_id, access_key_secret, region, cmk_id, sts_token = None, mat_desc = None, kms_endpoint = None))]
+    #[pyo3(signature = (access_key_id, access_key_secret, region, cmk_id, sts_token = None, mat_desc = None, kms_endpoint = None, passphrase = None))]
     fn new(
         access_key_id: String,
         access_key_secret: String,
@@ -116,6 +124,7 @@ impl KmsKey {
         sts_token: Option<String>,
         mat_desc: Option<BTreeMap<String, String>>,
         kms_endpoint: Option<String>,
+        passphrase: Option<String>,
     ) -> PyResult<Self> {
         if access_key_id.trim().is_empty() || access_key_secret.is_empty() {
             return Err(invalid(
@@ -140,6 +149,7 @@ impl KmsKey {
             credentials: Arc::new(StaticProvider::new(credentials)),
             endpoint,
             cmk_id,
+            passphrase: passphrase.filter(|p| !p.is_empty()).map(Zeroizing::new),
             description: mat_desc
                 .map(MaterialDescription::from_map)
                 .unwrap_or_default(),
@@ -161,10 +171,15 @@ impl KmsKey {
 
     fn __repr__(&self) -> String {
         format!(
-            "KmsKey(access_key_id={:?}, access_key_secret=\"***\"{}, cmk_id={:?}, kms_endpoint={:?})",
+            "KmsKey(access_key_id={:?}, access_key_secret=\"***\"{}{}, cmk_id={:?}, kms_endpoint={:?})",
             self.access_key_id,
             if self.has_sts_token {
                 ", sts_token=\"***\""
+            } else {
+                ""
+            },
+            if self.passphrase.is_some() {
+                ", passphrase=\"***\""
             } else {
                 ""
             },

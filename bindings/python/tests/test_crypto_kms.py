@@ -242,8 +242,8 @@ def test_kms_provider_repr_hides_secrets_and_rejects_unsupported_arguments(kms: 
     assert provider(kms)._key.kms_endpoint == kms.url
     assert ossbridge.AliKMSProvider is AliKMSProvider and "AliKMSProvider" in ossbridge.crypto.__all__
 
-    with pytest.raises(exceptions.ClientError, match="passphrase"):
-        AliKMSProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET, "cn-hangzhou", ALIAS, passphrase="x")
+    with_passphrase = AliKMSProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET, "cn-hangzhou", ALIAS, passphrase="pass-phrase-xyz")
+    assert "pass-phrase-xyz" not in repr(with_passphrase) and 'passphrase="***"' in repr(with_passphrase)
     with pytest.raises(exceptions.ClientError, match="cipher"):
         AliKMSProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET, "cn-hangzhou", ALIAS, cipher=object())
     with pytest.raises(exceptions.ClientError, match="kms_endpoint|KMS endpoint"):
@@ -269,3 +269,22 @@ def test_kms_with_an_sts_token(auth, kms: KmsServer, kms_bucket: str) -> None:  
     assert refused.value.code == "InvalidSecurityToken.Mismatch"
     assert STS_SECRET not in str(refused.value) and "not-the-token" not in str(refused.value)
     assert not ossbridge.Bucket(auth, kms.url, kms_bucket).object_exists("sts-wrong")
+
+
+def test_kms_passphrase_is_the_encryption_context(auth, kms: KmsServer, kms_bucket: str) -> None:  # type: ignore[no-untyped-def]
+    """oss2 sends the passphrase as EncryptionContext {"x-passphrase": ...}: the same one opens
+    the object, none or another does not."""
+    def bucket(**kwargs):  # type: ignore[no-untyped-def]
+        return ossbridge.CryptoBucket(auth, kms.url, kms_bucket, crypto_provider=provider(kms, **kwargs))
+
+    bucket(passphrase="open sesame").put_object("pp", b"behind a passphrase")
+    assert bucket(passphrase="open sesame").get_object("pp").read() == b"behind a passphrase"
+    for other in ({}, {"passphrase": "another"}):
+        with pytest.raises(exceptions.ServerError) as refused:
+            bucket(**other).get_object("pp").read()
+        assert refused.value.code == "InvalidCiphertext", other
+    # The blob in the metadata is bound to exactly oss2's context string.
+    head = ossbridge.Bucket(auth, kms.url, kms_bucket).head_object("pp")
+    blob = base64.b64decode(head.headers["x-oss-meta-client-side-encryption-key"]).decode()
+    status, _ = kms_call(kms.url, "Decrypt", CiphertextBlob=blob, EncryptionContext='{"x-passphrase":"open sesame"}')
+    assert status == 200

@@ -45,18 +45,18 @@ class AliKMSProvider:
     called with these credentials; its IV is wrapped with KMS Encrypt; reading calls KMS
     Decrypt. The object metadata has oss2's layout (``KMS/ALICLOUD``, the CiphertextBlob
     base64-encoded again), so oss2 reads what this writes and the other way round.
+    ``passphrase``, as in oss2, is sent to KMS as the EncryptionContext
+    ``{"x-passphrase": passphrase}``: objects written with one open only with the same one.
     ``kms_endpoint`` (an ossbridge addition) is the KMS base URL; the default is
     ``https://kms.{region}.aliyuncs.com``."""
 
     def __init__(self, access_key_id: str, access_key_secret: str, region: str, cmk_id: str, sts_token: Optional[str] = None, passphrase: Optional[str] = None, cipher: Any = None, mat_desc: Optional[Dict[str, str]] = None, kms_endpoint: Optional[str] = None) -> None:
-        if passphrase:
-            raise ClientError("AliKMSProvider(passphrase=...) is not supported (oss2 sends it to KMS as an EncryptionContext)")
         if cipher is not None:
             raise ClientError("AliKMSProvider(cipher=...) is not supported: the content cipher is AES-256-CTR, as in oss2")
         self.region = region
         self.cmk_id = cmk_id
         self.mat_desc = dict(mat_desc or {})
-        self._key = _ossbridge.KmsKey(access_key_id, access_key_secret, region, cmk_id, sts_token, self.mat_desc or None, kms_endpoint)
+        self._key = _ossbridge.KmsKey(access_key_id, access_key_secret, region, cmk_id, sts_token, self.mat_desc or None, kms_endpoint, passphrase)
 
     def __repr__(self) -> str:
         return f"AliKMSProvider({self._key!r}, mat_desc={self.mat_desc!r})"
