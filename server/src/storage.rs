@@ -73,24 +73,16 @@ impl DataStore {
     {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let tmp_path = self.root.join("tmp").join(&id);
-        // Three stages overlap: CRC-64 here as the body arrives, MD5 (the ETag, the slowest
-        // step) on one blocking thread, sealing and disk writes on another. Pieces are shared,
-        // not copied, and the bounded channels keep memory flat.
+        // Hashing runs here while sealing and disk writes run on a blocking thread, so the
+        // two overlap; the bounded channel keeps memory flat.
         let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
-        let (md5_tx, mut md5_rx) = tokio::sync::mpsc::channel::<Bytes>(16);
-        let hasher = tokio::task::spawn_blocking(move || {
-            let mut md5 = Md5::new();
-            while let Some(piece) = md5_rx.blocking_recv() {
-                md5.update(&piece);
-            }
-            md5.finalize()
-        });
         let abort = Arc::new(AtomicBool::new(false));
         let cipher = key.map(|k| SegmentCipher::for_chunk(k.cipher, &k.data_key, &id));
         let writer = {
             let (tmp_path, abort) = (tmp_path.clone(), abort.clone());
             tokio::task::spawn_blocking(move || write_file(&tmp_path, rx, cipher, &abort))
         };
+        let mut md5 = Md5::new();
         let mut crc = Crc64::new();
         let fed: OssResult<()> = async {
             while let Some(piece) = body.next().await {
@@ -100,8 +92,9 @@ impl DataStore {
                 if crc.len() + piece.len() as u64 > max_len {
                     return Err(entity_too_large(max_len));
                 }
+                md5.update(&piece);
                 crc.update(&piece);
-                if md5_tx.send(piece.clone()).await.is_err() || tx.send(piece).await.is_err() {
+                if tx.send(piece).await.is_err() {
                     break; // the writer failed; its error is reported below
                 }
             }
@@ -120,14 +113,7 @@ impl DataStore {
             Ok(())
         }
         .await;
-        drop(md5_tx);
-        let (fed, md5) = match hasher.await {
-            Ok(md5) => (fed, md5),
-            Err(e) => (
-                Err(OssError::internal(format!("hasher task: {e}"))),
-                [0u8; 16],
-            ),
-        };
+        let md5: [u8; 16] = md5.finalize();
         let fed = fed.and_then(|()| match expected_md5 {
             Some(expected) if expected != md5 => Err(OssError::new(
                 400,
