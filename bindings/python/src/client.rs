@@ -8,7 +8,6 @@
 //! so a client built for an earlier runtime (before a fork or a shutdown) is replaced.
 
 use std::future::Future;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use ossbridge_core::config::ClientConfig;
@@ -55,32 +54,20 @@ where
 /// pooled connections belong to the runtime that opened them).
 pub(crate) struct ClientCell {
     config: ClientConfig,
-    current: Mutex<Option<(u64, Client)>>,
+    current: runtime::PerRuntime<Client>,
 }
 
 impl ClientCell {
     pub(crate) fn new(config: ClientConfig) -> ClientCell {
         ClientCell {
             config,
-            current: Mutex::new(None),
+            current: runtime::PerRuntime::new(),
         }
     }
 
     pub(crate) fn get(&self) -> PyResult<Client> {
-        let (_, generation) = runtime::current();
-        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
-        match current.as_ref() {
-            Some((built_for, client)) if *built_for == generation => Ok(client.clone()),
-            _ => {
-                if let Some(stale) = current.take() {
-                    // Dropping it could touch tasks of a runtime that no longer runs.
-                    std::mem::forget(stale);
-                }
-                let client = Client::new(self.config.clone()).py()?;
-                *current = Some((generation, client.clone()));
-                Ok(client)
-            }
-        }
+        self.current
+            .get_or_build(|| Client::new(self.config.clone()).py())
     }
 }
 

@@ -20,7 +20,7 @@ use crate::auth::PyAuthBase;
 use crate::client::{build_config, run, ClientCell};
 use crate::convert::{BytesOut, Fields, RawHeaders};
 use crate::errors::{to_py_err, IntoPyResult};
-use crate::runtime;
+use crate::runtime::PerRuntime;
 
 /// An RSA master key pair (PEM); the private key is needed to decrypt. repr shows no key.
 #[pyclass(module = "ossbridge._ossbridge", frozen)]
@@ -68,7 +68,7 @@ pub struct KmsKey {
     passphrase: Option<Zeroizing<String>>,
     description: MaterialDescription,
     /// The master key built for the current runtime (its HTTP connection pool belongs to it).
-    current: Mutex<Option<(u64, Arc<KmsMasterKey>)>>,
+    current: PerRuntime<Arc<KmsMasterKey>>,
 }
 
 impl KmsKey {
@@ -89,20 +89,7 @@ impl KmsKey {
     /// The master key for the module's current runtime (rebuilt after a fork or a shutdown,
     /// like the OSS clients).
     fn master_key(&self) -> PyResult<Arc<KmsMasterKey>> {
-        let (_, generation) = runtime::current();
-        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
-        match current.as_ref() {
-            Some((built_for, key)) if *built_for == generation => Ok(key.clone()),
-            _ => {
-                if let Some(stale) = current.take() {
-                    // Dropping it could touch tasks of a runtime that no longer runs.
-                    std::mem::forget(stale);
-                }
-                let key = self.build()?;
-                *current = Some((generation, key.clone()));
-                Ok(key)
-            }
-        }
+        self.current.get_or_build(|| self.build())
     }
 }
 
@@ -153,7 +140,7 @@ impl KmsKey {
             description: mat_desc
                 .map(MaterialDescription::from_map)
                 .unwrap_or_default(),
-            current: Mutex::new(None),
+            current: PerRuntime::new(),
         };
         key.master_key()?; // a malformed endpoint fails here, not at the first upload
         Ok(key)

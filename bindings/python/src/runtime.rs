@@ -72,6 +72,34 @@ pub fn current() -> (Handle, u64) {
 }
 
 /// The PID of the process that built the current runtime, if any (for tests).
+/// A value tied to the runtime that built it (its pooled connections belong to that
+/// runtime): rebuilt when the module's runtime changes after a fork or a shutdown.
+pub(crate) struct PerRuntime<T>(std::sync::Mutex<Option<(u64, T)>>);
+
+impl<T: Clone> PerRuntime<T> {
+    pub(crate) fn new() -> Self {
+        PerRuntime(std::sync::Mutex::new(None))
+    }
+
+    /// The value for the current runtime, built with `build` if there is none yet.
+    pub(crate) fn get_or_build(&self, build: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+        let (_, generation) = current();
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_ref() {
+            Some((built_for, value)) if *built_for == generation => Ok(value.clone()),
+            _ => {
+                if let Some(stale) = slot.take() {
+                    // Dropping it could touch tasks of a runtime that no longer runs.
+                    std::mem::forget(stale);
+                }
+                let value = build()?;
+                *slot = Some((generation, value.clone()));
+                Ok(value)
+            }
+        }
+    }
+}
+
 pub fn runtime_pid() -> Option<u32> {
     RUNTIME
         .lock()
