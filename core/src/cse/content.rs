@@ -617,41 +617,10 @@ impl FullReader<'_> {
                 }
                 Ok(buf)
             }
-            Cipher::Segmented(c) => {
-                let layout = *c.layout();
-                if self.pending.is_empty() {
-                    self.pending = chunk;
-                } else {
-                    self.pending.extend_from_slice(&chunk);
-                }
-                // Whole segments available now (the final one only once complete).
-                let mut take = 0u64;
-                let mut index = self.next_segment;
-                while index < layout.segment_count() {
-                    let need = layout.segment_plaintext_len(index) + TAG_LEN;
-                    if (self.pending.len() as u64) < take + need {
-                        break;
-                    }
-                    take += need;
-                    index += 1;
-                }
-                if index == layout.segment_count() && self.pending.len() as u64 > take {
-                    return Err(crypto(format!(
-                        "encrypted object is damaged: more than the {} stored bytes its metadata \
-                         describes",
-                        layout.stored_size()
-                    )));
-                }
-                if take == 0 {
-                    return Ok(Vec::new());
-                }
-                let rest = self.pending.split_off(take as usize);
-                let mut ready = std::mem::replace(&mut self.pending, rest);
-                let n = c.open_in_place(self.next_segment, &mut ready)?;
-                ready.truncate(n);
-                self.next_segment = index;
-                self.offset += take;
-                Ok(ready)
+            Cipher::Segmented(_) => {
+                let mut out = Vec::with_capacity(chunk.len());
+                self.update_into(&chunk, &mut out)?;
+                Ok(out)
             }
         }
     }
