@@ -6,6 +6,7 @@ use aws_lc_rs::cipher::{
     EncryptingKey, EncryptionContext, StreamingEncryptingKey, UnboundCipherKey, AES_256,
 };
 
+use super::ctr_vaes::VaesCtr;
 use super::secret::{CounterIv, DataKey};
 use crate::{Error, ErrorKind, Result};
 
@@ -24,6 +25,8 @@ pub struct AesCtr {
     /// Kept for [`AesCtr::stream_at`]; zeroized on drop.
     data_key: DataKey,
     counter0: u128,
+    /// The VAES-512 kernel where the CPU has it (3x aws-lc's CTR); aws-lc otherwise.
+    vaes: Option<VaesCtr>,
 }
 
 impl std::fmt::Debug for AesCtr {
@@ -41,7 +44,15 @@ impl AesCtr {
             key: cipher,
             data_key: key.clone(),
             counter0: u128::from_be_bytes(*iv.as_bytes()),
+            vaes: VaesCtr::new(key.as_bytes()),
         })
+    }
+
+    /// The same cipher on aws-lc alone, so tests cover that path on VAES machines too.
+    #[cfg(test)]
+    fn without_vaes(mut self) -> Self {
+        self.vaes = None;
+        self
     }
 
     /// The counter block used for the 16-byte block number `block` of the object.
@@ -74,14 +85,23 @@ impl AesCtr {
     /// A keystream from byte `offset` of the object on that XORs while it copies (see
     /// [`CtrStream::apply`]): decrypting received chunks into a buffer is then one pass.
     pub fn stream_at(&self, offset: u64) -> Result<CtrStream> {
+        let skip = (offset % BLOCK) as usize;
+        if let Some(vaes) = &self.vaes {
+            let counter = self.counter0.wrapping_add(u128::from(offset / BLOCK));
+            return Ok(CtrStream(StreamState::Vaes {
+                pending: vaes.keystream_block(counter),
+                pending_at: if skip == 0 { BLOCK as usize } else { skip },
+                next_counter: counter.wrapping_add(u128::from(skip != 0)),
+                cipher: Box::new(vaes.clone()),
+            }));
+        }
         let unbound = UnboundCipherKey::new(&AES_256, self.data_key.as_bytes())
             .map_err(|_| crypto_err("AES-256 key setup failed"))?;
         let context = EncryptionContext::Iv128(self.counter_block(offset / BLOCK).into());
-        let mut stream = CtrStream {
-            key: StreamingEncryptingKey::less_safe_ctr(unbound, context)
+        let mut stream = CtrStream(StreamState::AwsLc(
+            StreamingEncryptingKey::less_safe_ctr(unbound, context)
                 .map_err(|_| crypto_err("AES-CTR setup failed"))?,
-        };
-        let skip = (offset % BLOCK) as usize;
+        ));
         if skip != 0 {
             stream.apply(
                 &[0u8; BLOCK as usize][..skip],
@@ -92,6 +112,10 @@ impl AesCtr {
     }
 
     fn xor_aligned(&self, block: u64, buf: &mut [u8]) -> Result<()> {
+        if let Some(vaes) = &self.vaes {
+            vaes.xor_in_place(self.counter0.wrapping_add(u128::from(block)), buf);
+            return Ok(());
+        }
         let context = EncryptionContext::Iv128(self.counter_block(block).into());
         self.key
             .less_safe_encrypt(buf, context)
@@ -101,8 +125,17 @@ impl AesCtr {
 }
 
 /// AES-256-CTR from a given object offset on, across calls.
-pub struct CtrStream {
-    key: StreamingEncryptingKey,
+pub struct CtrStream(StreamState);
+
+enum StreamState {
+    AwsLc(StreamingEncryptingKey),
+    Vaes {
+        cipher: Box<VaesCtr>,
+        /// The keystream block whose bytes from `pending_at` on are still unused.
+        pending: [u8; 16],
+        pending_at: usize,
+        next_counter: u128,
+    },
 }
 
 impl std::fmt::Debug for CtrStream {
@@ -115,14 +148,46 @@ impl CtrStream {
     /// Writes `input` XOR the next `input.len()` keystream bytes to the front of `output`,
     /// which must have room for `input.len() + 15` bytes (the cipher's block slack).
     pub fn apply(&mut self, input: &[u8], output: &mut [u8]) -> Result<()> {
-        let written = self
-            .key
-            .less_safe_update(input, output)
-            .map_err(|_| crypto_err("AES-CTR: output buffer too small"))?
-            .written()
-            .len();
-        if written != input.len() {
-            return Err(crypto_err("AES-CTR wrote an unexpected length"));
+        match &mut self.0 {
+            StreamState::AwsLc(key) => {
+                let written = key
+                    .less_safe_update(input, output)
+                    .map_err(|_| crypto_err("AES-CTR: output buffer too small"))?
+                    .written()
+                    .len();
+                if written != input.len() {
+                    return Err(crypto_err("AES-CTR wrote an unexpected length"));
+                }
+            }
+            StreamState::Vaes {
+                cipher,
+                pending,
+                pending_at,
+                next_counter,
+            } => {
+                if output.len() < input.len() {
+                    return Err(crypto_err("AES-CTR: output buffer too small"));
+                }
+                let leftover = (pending.len() - *pending_at).min(input.len());
+                for i in 0..leftover {
+                    output[i] = input[i] ^ pending[*pending_at + i];
+                }
+                *pending_at += leftover;
+                let rest = &input[leftover..];
+                let whole = rest.len() - rest.len() % BLOCK as usize;
+                cipher.xor_into(*next_counter, &rest[..whole], &mut output[leftover..]);
+                *next_counter = next_counter.wrapping_add((whole / BLOCK as usize) as u128);
+                let tail = &rest[whole..];
+                if !tail.is_empty() {
+                    *pending = cipher.keystream_block(*next_counter);
+                    *next_counter = next_counter.wrapping_add(1);
+                    let out = &mut output[leftover + whole..];
+                    for (i, byte) in tail.iter().enumerate() {
+                        out[i] = byte ^ pending[i];
+                    }
+                    *pending_at = tail.len();
+                }
+            }
         }
         Ok(())
     }
@@ -136,27 +201,54 @@ fn crypto_err(msg: &str) -> Error {
 mod tests {
     use super::*;
 
+    fn reference_at(iv: &[u8; 16], offset: u64, data: &[u8]) -> Vec<u8> {
+        // aws-lc over the whole prefix, then cut: independent of both offset paths.
+        let key = EncryptingKey::ctr(UnboundCipherKey::new(&AES_256, &[5u8; 32]).unwrap()).unwrap();
+        let mut all = vec![0u8; offset as usize];
+        all.extend_from_slice(data);
+        key.less_safe_encrypt(&mut all, EncryptionContext::Iv128((*iv).into()))
+            .unwrap();
+        all.split_off(offset as usize)
+    }
+
     #[test]
-    fn stream_matches_keystream_at_any_offset_and_chunking() {
-        let ctr = AesCtr::new(
-            &DataKey::from_slice(&[5u8; 32]).unwrap(),
-            &CounterIv::from_slice(&[0xAB; 16]).unwrap(),
-        )
-        .unwrap();
+    fn stream_and_keystream_match_aws_lc_at_any_offset_chunking_and_backend() {
         let input: Vec<u8> = (0..5000u32).map(|i| (i * 13 + 7) as u8).collect();
-        for offset in [0u64, 1, 15, 16, 17, 4095, 70_001] {
-            let mut expected = input.clone();
-            ctr.apply_keystream_at(offset, &mut expected).unwrap();
-            for chunk in [1usize, 7, 16, 333, 5000] {
-                let mut stream = ctr.stream_at(offset).unwrap();
-                let mut out = vec![0u8; input.len() + 15];
-                for (i, piece) in input.chunks(chunk).enumerate() {
-                    stream.apply(piece, &mut out[i * chunk..]).unwrap();
+        // the second IV's low 32 bits wrap within the data
+        let ivs = [
+            [0xAB; 16],
+            [0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xf0],
+        ];
+        for iv in ivs {
+            let vaes = AesCtr::new(
+                &DataKey::from_slice(&[5u8; 32]).unwrap(),
+                &CounterIv::from_slice(&iv).unwrap(),
+            )
+            .unwrap();
+            let aws_lc = AesCtr::new(
+                &DataKey::from_slice(&[5u8; 32]).unwrap(),
+                &CounterIv::from_slice(&iv).unwrap(),
+            )
+            .unwrap()
+            .without_vaes();
+            for ctr in [vaes, aws_lc] {
+                for offset in [0u64, 1, 15, 16, 17, 4095, 70_001] {
+                    let expected = reference_at(&iv, offset, &input);
+                    let mut in_place = input.clone();
+                    ctr.apply_keystream_at(offset, &mut in_place).unwrap();
+                    assert!(in_place == expected, "in place, offset {offset}");
+                    for chunk in [1usize, 7, 16, 333, 5000] {
+                        let mut stream = ctr.stream_at(offset).unwrap();
+                        let mut out = vec![0u8; input.len() + 15];
+                        for (i, piece) in input.chunks(chunk).enumerate() {
+                            stream.apply(piece, &mut out[i * chunk..]).unwrap();
+                        }
+                        assert!(
+                            out[..input.len()] == expected[..],
+                            "offset {offset} chunk {chunk}"
+                        );
+                    }
                 }
-                assert!(
-                    out[..input.len()] == expected[..],
-                    "offset {offset} chunk {chunk}"
-                );
             }
         }
     }

@@ -20,6 +20,7 @@ mod authenticated;
 mod client;
 mod content;
 mod ctr;
+mod ctr_vaes;
 mod envelope;
 mod kms;
 mod kms_http;
