@@ -88,10 +88,16 @@ impl AesCtr {
         let skip = (offset % BLOCK) as usize;
         if let Some(vaes) = &self.vaes {
             let counter = self.counter0.wrapping_add(u128::from(offset / BLOCK));
+            // An unaligned start begins inside block `counter`: its unused keystream is pending.
+            let (pending, next_counter) = if skip == 0 {
+                ([0u8; 16], counter)
+            } else {
+                (vaes.keystream_block(counter), counter.wrapping_add(1))
+            };
             return Ok(CtrStream(StreamState::Vaes {
-                pending: vaes.keystream_block(counter),
+                pending,
                 pending_at: if skip == 0 { BLOCK as usize } else { skip },
-                next_counter: counter.wrapping_add(u128::from(skip != 0)),
+                next_counter,
                 cipher: Box::new(vaes.clone()),
             }));
         }
