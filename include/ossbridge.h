@@ -389,6 +389,181 @@ typedef struct ossbridge_upload_result {
 } ossbridge_upload_result;
 
 /**
+ * Options of ossbridge_client_list_buckets(). Zero-initialise and set what you need; a NULL
+ * options pointer lists the first page with OSS's defaults.
+ */
+typedef struct ossbridge_list_buckets_options {
+  /**
+   * Only buckets whose names start with this; NULL for all.
+   */
+  const char *prefix;
+  /**
+   * Start after this bucket name (the previous page's `next_marker`); NULL from the start.
+   */
+  const char *marker;
+  /**
+   * Page size (OSS: 1-1000); 0 for OSS's default (100).
+   */
+  uint32_t max_keys;
+} ossbridge_list_buckets_options;
+
+/**
+ * One bucket of a ListBuckets page. Strings are empty when OSS did not send the field.
+ */
+typedef struct ossbridge_bucket_summary {
+  const char *name;
+  /**
+   * E.g. "oss-cn-hangzhou".
+   */
+  const char *location;
+  /**
+   * ISO 8601, e.g. "2026-11-27T03:40:00.000Z".
+   */
+  const char *creation_date;
+  const char *extranet_endpoint;
+  const char *intranet_endpoint;
+  /**
+   * E.g. "cn-hangzhou".
+   */
+  const char *region;
+  /**
+   * "Standard", "IA", "Archive"...
+   */
+  const char *storage_class;
+} ossbridge_bucket_summary;
+
+/**
+ * One page of ListBuckets. Release with ossbridge_list_buckets_result_free().
+ */
+typedef struct ossbridge_list_buckets_result {
+  uint16_t http_status;
+  const char *request_id;
+  /**
+   * `buckets_len` buckets in name order; NULL when 0.
+   */
+  const struct ossbridge_bucket_summary *buckets;
+  size_t buckets_len;
+  const char *owner_id;
+  const char *owner_display_name;
+  /**
+   * More buckets follow: pass `next_marker` as the next call's `marker`.
+   */
+  bool is_truncated;
+  /**
+   * NULL when the listing is complete.
+   */
+  const char *next_marker;
+} ossbridge_list_buckets_result;
+
+/**
+ * Options of ossbridge_client_list_objects_v2(). Zero-initialise and set what you need; a NULL
+ * options pointer lists the first page of the whole bucket.
+ */
+typedef struct ossbridge_list_objects_options {
+  /**
+   * Only keys starting with this; NULL for all.
+   */
+  const char *prefix;
+  /**
+   * Groups keys that contain it after `prefix` into `common_prefixes` (usually "/"); NULL for
+   * a flat listing.
+   */
+  const char *delimiter;
+  /**
+   * Start after this key (lexicographic order); NULL from the start. Ignored by OSS when
+   * `continuation_token` is set.
+   */
+  const char *start_after;
+  /**
+   * The previous page's `next_continuation_token`; NULL for the first page.
+   */
+  const char *continuation_token;
+  /**
+   * Page size, objects plus common prefixes (OSS: 1-1000); 0 for OSS's default (100).
+   */
+  uint32_t max_keys;
+} ossbridge_list_objects_options;
+
+/**
+ * One object of a ListObjectsV2 page.
+ */
+typedef struct ossbridge_object_summary {
+  const char *key;
+  uint64_t size;
+  /**
+   * The ETag, quotes included as OSS sent them.
+   */
+  const char *etag;
+  /**
+   * ISO 8601, e.g. "2026-11-27T03:40:00.000Z".
+   */
+  const char *last_modified;
+  /**
+   * "Standard", "IA", "Archive"...
+   */
+  const char *storage_class;
+  /**
+   * "Normal", "Multipart", "Appendable"...
+   */
+  const char *object_type;
+} ossbridge_object_summary;
+
+/**
+ * One page of ListObjectsV2. Release with ossbridge_list_objects_result_free().
+ */
+typedef struct ossbridge_list_objects_result {
+  uint16_t http_status;
+  const char *request_id;
+  /**
+   * `objects_len` objects in key order; NULL when 0.
+   */
+  const struct ossbridge_object_summary *objects;
+  size_t objects_len;
+  /**
+   * With a delimiter: the groups of keys, each ending with the delimiter; NULL when 0.
+   */
+  const char *const *common_prefixes;
+  size_t common_prefixes_len;
+  /**
+   * Objects plus common prefixes on this page, as OSS counted them.
+   */
+  uint64_t key_count;
+  /**
+   * More entries follow: pass `next_continuation_token` as the next call's
+   * `continuation_token`.
+   */
+  bool is_truncated;
+  /**
+   * NULL when the listing is complete.
+   */
+  const char *next_continuation_token;
+} ossbridge_list_objects_result;
+
+/**
+ * Options of ossbridge_client_get_object_with_options(). Zero-initialise and set what you need.
+ */
+typedef struct ossbridge_get_options {
+  /**
+   * Read only bytes `range_start`..=`range_end` (HTTP Range); false reads the whole object.
+   */
+  bool has_range;
+  /**
+   * First byte of the range, counted from 0.
+   */
+  uint64_t range_start;
+  /**
+   * Last byte of the range, inclusive; -1 reads to the end of the object.
+   */
+  int64_t range_end;
+  /**
+   * Further request headers such as {"If-Match", "\"etag\""} or {"If-Modified-Since", ...};
+   * `headers_len` entries, NULL when 0.
+   */
+  const struct ossbridge_pair *headers;
+  size_t headers_len;
+} ossbridge_get_options;
+
+/**
  * Options of CopyObject.
  */
 typedef struct ossbridge_copy_options {
@@ -670,6 +845,36 @@ void ossbridge_error_free(struct ossbridge_error *error);
 const char *ossbridge_status_name(int status);
 
 /**
+ * Lists one page of the account's buckets (ListBuckets). `options` may be NULL;
+ * `result_out` is required.
+ */
+enum ossbridge_status ossbridge_client_list_buckets(const struct ossbridge_client *client,
+                                                    const struct ossbridge_list_buckets_options *options,
+                                                    struct ossbridge_list_buckets_result **result_out,
+                                                    struct ossbridge_error **error_out);
+
+/**
+ * Lists one page of the objects in `bucket` (ListObjectsV2). `options` may be NULL;
+ * `result_out` is required. For the next page, call again with the same options and
+ * `continuation_token` set to the result's `next_continuation_token` while `is_truncated`.
+ */
+enum ossbridge_status ossbridge_client_list_objects_v2(const struct ossbridge_client *client,
+                                                       const char *bucket,
+                                                       const struct ossbridge_list_objects_options *options,
+                                                       struct ossbridge_list_objects_result **result_out,
+                                                       struct ossbridge_error **error_out);
+
+/**
+ * Releases a ListBuckets result. NULL is allowed.
+ */
+void ossbridge_list_buckets_result_free(struct ossbridge_list_buckets_result *result);
+
+/**
+ * Releases a ListObjectsV2 result. NULL is allowed.
+ */
+void ossbridge_list_objects_result_free(struct ossbridge_list_objects_result *result);
+
+/**
  * Uploads `data_len` bytes from `data` (copied; NULL allowed when 0) to `bucket/key`
  * (PutObject). `options` and `result_out` may be NULL.
  */
@@ -703,6 +908,21 @@ enum ossbridge_status ossbridge_client_get_object(const struct ossbridge_client 
                                                   const char *key,
                                                   struct ossbridge_object_result **result_out,
                                                   struct ossbridge_error **error_out);
+
+/**
+ * Downloads `bucket/key`, or one byte range of it, into memory (GetObject) with further
+ * request headers (If-Match...). `options` may be NULL (the same as
+ * ossbridge_client_get_object()); `result_out` is required. A range answers with http_status 206,
+ * `content_length` bytes of `object_size`; a range starting past the end is
+ * OSSBRIDGE_STATUS_SERVICE with http_status 416. The whole-object CRC-64 is checked only when
+ * the whole object is read.
+ */
+enum ossbridge_status ossbridge_client_get_object_with_options(const struct ossbridge_client *client,
+                                                               const char *bucket,
+                                                               const char *key,
+                                                               const struct ossbridge_get_options *options,
+                                                               struct ossbridge_object_result **result_out,
+                                                               struct ossbridge_error **error_out);
 
 /**
  * Downloads `bucket/key` into the file at `path` (CRC-64 checked; a failed download leaves no

@@ -1,4 +1,4 @@
-//! Object calls: put (buffer, file), get (buffer, file), head, copy, delete.
+//! Object calls: put (buffer, file), get (buffer, range, file), head, copy, delete.
 
 use std::ffi::c_char;
 
@@ -13,8 +13,9 @@ use crate::convert::{input_bytes, required_str};
 use crate::error::{ossbridge_error, ossbridge_status};
 use crate::panic::boundary;
 use crate::types::{
-    from_copy, from_get, from_get_to_file, from_head, from_put, object_fields_from_c,
-    ossbridge_copy_options, ossbridge_object_result, ossbridge_put_options, pairs_from_c,
+    from_copy, from_get, from_get_to_file, from_head, from_put, get_options_from_c,
+    object_fields_from_c, ossbridge_copy_options, ossbridge_get_options, ossbridge_object_result,
+    ossbridge_put_options, pairs_from_c,
 };
 
 pub(crate) unsafe fn put_options_from_c(
@@ -151,6 +152,37 @@ pub unsafe extern "C" fn ossbridge_client_get_object(
         unsafe { deliver(result_out, from_get(result)) };
         Ok(())
     })
+}
+
+/// Downloads `bucket/key`, or one byte range of it, into memory (GetObject) with further
+/// request headers (If-Match...). `options` may be NULL (the same as
+/// ossbridge_client_get_object()); `result_out` is required. A range answers with http_status 206,
+/// `content_length` bytes of `object_size`; a range starting past the end is
+/// OSSBRIDGE_STATUS_SERVICE with http_status 416. The whole-object CRC-64 is checked only when
+/// the whole object is read.
+#[no_mangle]
+pub unsafe extern "C" fn ossbridge_client_get_object_with_options(
+    client: *const ossbridge_client,
+    bucket: *const c_char,
+    key: *const c_char,
+    options: *const ossbridge_get_options,
+    result_out: *mut *mut ossbridge_object_result,
+    error_out: *mut *mut ossbridge_error,
+) -> ossbridge_status {
+    boundary(
+        "ossbridge_client_get_object_with_options",
+        error_out,
+        || {
+            let client = unsafe { client_ref(client) }?;
+            let bucket = unsafe { required_str(bucket, "bucket") }?;
+            let key = unsafe { required_str(key, "key") }?;
+            let options = unsafe { get_options_from_c(options) }?;
+            crate::convert::required_out(result_out, "result_out")?;
+            let result = client.get_object(bucket, key, &options)?;
+            unsafe { deliver(result_out, from_get(result)) };
+            Ok(())
+        },
+    )
 }
 
 /// Downloads `bucket/key` into the file at `path` (CRC-64 checked; a failed download leaves no

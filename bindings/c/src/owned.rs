@@ -3,6 +3,7 @@
 //! `Owned<T>` starts with the public struct (`repr(C)`), so the pointer C receives is also a
 //! pointer to the owner; the matching `_free` turns it back and drops the lot at once.
 
+use std::any::Any;
 use std::ffi::{c_char, CString};
 
 use bytes::Bytes;
@@ -72,6 +73,18 @@ impl Builder {
         (ptr, len)
     }
 
+    /// An array of C structs (or pointers) owned by the result; (NULL, 0) when empty. Whatever
+    /// the items point into must be owned by this builder too.
+    pub fn array<T: 'static>(&mut self, items: Vec<T>) -> (*const T, usize) {
+        if items.is_empty() {
+            return (std::ptr::null(), 0);
+        }
+        let (ptr, len) = (items.as_ptr(), items.len());
+        // Moving the Vec into the box moves its header, not its heap buffer: `ptr` stays valid.
+        self.keep.arrays.push(Box::new(items));
+        (ptr, len)
+    }
+
     pub fn finish<T>(self, public: T) -> *mut T {
         Box::into_raw(Box::new(Owned {
             public,
@@ -95,4 +108,5 @@ struct Keep {
     strings: Vec<CString>,
     pairs: Vec<Vec<ossbridge_pair>>,
     bytes: Vec<Bytes>,
+    arrays: Vec<Box<dyn Any>>,
 }

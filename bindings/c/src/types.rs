@@ -4,9 +4,9 @@
 use std::ffi::c_char;
 
 use ossbridge_core::model::{
-    CopyObjectResult, GetBucketEncryptionResult, GetObjectResult, GetObjectToFileResult,
-    HeadObjectResult, ObjectAttributes, ObjectInfo, PresignedUrl, PutObjectResult, ResponseMeta,
-    ServerSideEncryptionRule,
+    ByteRange, CopyObjectResult, GetBucketEncryptionResult, GetObjectOptions, GetObjectResult,
+    GetObjectToFileResult, HeadObjectResult, ObjectAttributes, ObjectInfo, PresignedUrl,
+    PutObjectResult, ResponseMeta, ServerSideEncryptionRule,
 };
 use ossbridge_core::sse::ServerSideEncryption;
 use ossbridge_core::Error;
@@ -67,6 +67,22 @@ pub struct ossbridge_copy_options {
     pub metadata: *const ossbridge_pair,
     pub metadata_len: usize,
     /// Raw request headers, as in ::ossbridge_put_options.
+    pub headers: *const ossbridge_pair,
+    pub headers_len: usize,
+}
+
+/// Options of ossbridge_client_get_object_with_options(). Zero-initialise and set what you need.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ossbridge_get_options {
+    /// Read only bytes `range_start`..=`range_end` (HTTP Range); false reads the whole object.
+    pub has_range: bool,
+    /// First byte of the range, counted from 0.
+    pub range_start: u64,
+    /// Last byte of the range, inclusive; -1 reads to the end of the object.
+    pub range_end: i64,
+    /// Further request headers such as {"If-Match", "\"etag\""} or {"If-Modified-Since", ...};
+    /// `headers_len` entries, NULL when 0.
     pub headers: *const ossbridge_pair,
     pub headers_len: usize,
 }
@@ -232,6 +248,39 @@ pub(crate) unsafe fn object_fields_from_c(
         .metadata
         .extend(unsafe { pairs_from_c(metadata, metadata_len, "metadata") }?);
     Ok((typed_sse.or(header_sse), attributes))
+}
+
+pub(crate) unsafe fn get_options_from_c(
+    options: *const ossbridge_get_options,
+) -> Result<GetObjectOptions, Error> {
+    if options.is_null() {
+        return Ok(GetObjectOptions::default());
+    }
+    // SAFETY: non-NULL, caller contract.
+    let o = unsafe { &*options };
+    let range = if o.has_range {
+        let end = match o.range_end {
+            -1 => None,
+            end if end < 0 => {
+                return Err(Error::invalid_argument(format!(
+                    "options.range_end is {end}; use -1 to read to the end"
+                )))
+            }
+            end => Some(end as u64),
+        };
+        // The core rejects an end before the start, naming both.
+        Some(ByteRange {
+            start: o.range_start,
+            end,
+        })
+    } else {
+        None
+    };
+    Ok(GetObjectOptions {
+        range,
+        progress: None,
+        extra_headers: unsafe { pairs_from_c(o.headers, o.headers_len, "options.headers") }?,
+    })
 }
 
 pub(crate) unsafe fn rule_from_c(
