@@ -1165,6 +1165,377 @@ static void test_an_unreadable_answer_is_a_protocol_error(void) {
   pthread_join(thread, NULL);
 }
 
+/* ---- listing and ranged reads ----------------------------------------------------------------- */
+
+#define FLAT_KEYS 23
+static const char *const nested_keys[] = {"list/dir/a/1", "list/dir/a/2", "list/dir/b/1", "list/dir/top.txt"};
+#define NESTED_KEYS (sizeof nested_keys / sizeof *nested_keys)
+static char flat_etags[FLAT_KEYS][64];
+
+static void flat_key(int i, char *out, size_t len) { snprintf(out, len, "list/flat/k%02d", i); }
+
+static void test_list_objects_setup_puts_the_keys(void) {
+  char key[64];
+  for (int i = 0; i < FLAT_KEYS; i++) {
+    ossbridge_object_result *put = NULL;
+    flat_key(i, key, sizeof key);
+    CHECK(ossbridge_client_put_object(client, bucket, key, (const uint8_t *)key, (size_t)i, NULL, &put, NULL) ==
+          OSSBRIDGE_STATUS_OK);
+    if (put && put->etag) snprintf(flat_etags[i], sizeof flat_etags[i], "%s", put->etag);
+    ossbridge_object_result_free(put);
+  }
+  for (size_t i = 0; i < NESTED_KEYS; i++)
+    CHECK(ossbridge_client_put_object(client, bucket, nested_keys[i], (const uint8_t *)"x", 1, NULL, NULL, NULL) ==
+          OSSBRIDGE_STATUS_OK);
+}
+
+/* Pages of 5 over 23 keys: 5 pages, each key exactly once, in order, with its size and ETag. */
+static void test_list_objects_v2_pages_return_every_key_exactly_once(void) {
+  int seen[FLAT_KEYS] = {0}, pages = 0, previous = -1;
+  char token[512] = "";
+  ossbridge_list_objects_options options = {0};
+  options.prefix = "list/flat/";
+  options.max_keys = 5;
+  for (;;) {
+    ossbridge_list_objects_result *page = NULL;
+    ossbridge_error *err = NULL;
+    options.continuation_token = token[0] ? token : NULL;
+    CHECK(ossbridge_client_list_objects_v2(client, bucket, &options, &page, &err) == OSSBRIDGE_STATUS_OK);
+    if (!page) {
+      if (err) fprintf(stderr, "    list: %s\n", err->message);
+      ossbridge_error_free(err);
+      return;
+    }
+    pages++;
+    CHECK(page->http_status == 200 && strlen(page->request_id) > 0);
+    CHECK(page->objects_len == (pages < 5 ? 5u : 3u));
+    CHECK(page->key_count == page->objects_len);
+    CHECK(page->common_prefixes == NULL && page->common_prefixes_len == 0);
+    for (size_t i = 0; i < page->objects_len; i++) {
+      const ossbridge_object_summary *o = &page->objects[i];
+      int n = -1;
+      CHECK(sscanf(o->key, "list/flat/k%d", &n) == 1 && n >= 0 && n < FLAT_KEYS);
+      if (n < 0 || n >= FLAT_KEYS) continue;
+      seen[n]++;
+      CHECK(n > previous); /* key order */
+      previous = n;
+      CHECK(o->size == (uint64_t)n);
+      CHECK_STR(o->etag, flat_etags[n]);
+      CHECK(strlen(o->last_modified) >= 20); /* 2026-11-27T03:40:00.000Z */
+      CHECK_STR(o->storage_class, "Standard");
+      CHECK_STR(o->object_type, "Normal");
+    }
+    CHECK(page->is_truncated == (pages < 5));
+    if (!page->is_truncated) {
+      CHECK(page->next_continuation_token == NULL);
+      ossbridge_list_objects_result_free(page);
+      break;
+    }
+    CHECK(page->next_continuation_token != NULL);
+    snprintf(token, sizeof token, "%s", page->next_continuation_token ? page->next_continuation_token : "");
+    ossbridge_list_objects_result_free(page);
+    if (pages > 10 || !token[0]) break; /* a token that never ends the listing must not hang the suite */
+  }
+  CHECK(pages == 5);
+  for (int i = 0; i < FLAT_KEYS; i++) CHECK(seen[i] == 1);
+}
+
+static void test_list_objects_v2_delimiter_groups_common_prefixes(void) {
+  ossbridge_list_objects_options options = {0};
+  options.prefix = "list/dir/";
+  options.delimiter = "/";
+  ossbridge_list_objects_result *page = NULL;
+  CHECK(ossbridge_client_list_objects_v2(client, bucket, &options, &page, NULL) == OSSBRIDGE_STATUS_OK);
+  if (page) {
+    CHECK(page->objects_len == 1);
+    if (page->objects_len == 1) CHECK_STR(page->objects[0].key, "list/dir/top.txt");
+    CHECK(page->common_prefixes_len == 2);
+    if (page->common_prefixes_len == 2) {
+      CHECK_STR(page->common_prefixes[0], "list/dir/a/");
+      CHECK_STR(page->common_prefixes[1], "list/dir/b/");
+    }
+    CHECK(!page->is_truncated && page->key_count == 3);
+  }
+  ossbridge_list_objects_result_free(page);
+
+  /* start_after a common prefix skips everything under it. */
+  page = NULL;
+  options.start_after = "list/dir/a/";
+  CHECK(ossbridge_client_list_objects_v2(client, bucket, &options, &page, NULL) == OSSBRIDGE_STATUS_OK);
+  if (page) {
+    CHECK(page->common_prefixes_len == 1 && page->objects_len == 1);
+    if (page->common_prefixes_len == 1) CHECK_STR(page->common_prefixes[0], "list/dir/b/");
+  }
+  ossbridge_list_objects_result_free(page);
+
+  /* One entry per page: prefixes and objects each come exactly once across the pages. */
+  options.start_after = NULL;
+  options.max_keys = 1;
+  char token[512] = "", seen[256] = "";
+  int pages = 0;
+  for (; pages < 10; pages++) {
+    page = NULL;
+    options.continuation_token = token[0] ? token : NULL;
+    if (ossbridge_client_list_objects_v2(client, bucket, &options, &page, NULL) != OSSBRIDGE_STATUS_OK || !page) {
+      CHECK(0);
+      break;
+    }
+    CHECK(page->objects_len + page->common_prefixes_len == 1);
+    for (size_t i = 0; i < page->common_prefixes_len; i++)
+      snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s ", page->common_prefixes[i]);
+    for (size_t i = 0; i < page->objects_len; i++)
+      snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s ", page->objects[i].key);
+    int more = page->is_truncated && page->next_continuation_token;
+    if (more) snprintf(token, sizeof token, "%s", page->next_continuation_token);
+    ossbridge_list_objects_result_free(page);
+    if (!more) break;
+  }
+  CHECK(pages == 2); /* 0-based: three pages */
+  CHECK_STR(seen, "list/dir/a/ list/dir/b/ list/dir/top.txt ");
+}
+
+static void test_list_objects_v2_empty_results(void) {
+  ossbridge_list_objects_options options = {0};
+  options.prefix = "list/nothing-here/";
+  options.delimiter = "/";
+  ossbridge_list_objects_result *page = NULL;
+  CHECK(ossbridge_client_list_objects_v2(client, bucket, &options, &page, NULL) == OSSBRIDGE_STATUS_OK);
+  if (page) {
+    CHECK(page->objects == NULL && page->objects_len == 0);
+    CHECK(page->common_prefixes == NULL && page->common_prefixes_len == 0);
+    CHECK(!page->is_truncated && page->next_continuation_token == NULL && page->key_count == 0);
+  }
+  ossbridge_list_objects_result_free(page);
+
+  /* An empty bucket, and NULL options. */
+  char empty[80];
+  snprintf(empty, sizeof empty, "%s-empty", bucket);
+  CHECK(ossbridge_client_create_bucket(client, empty, NULL) == OSSBRIDGE_STATUS_OK);
+  page = NULL;
+  CHECK(ossbridge_client_list_objects_v2(client, empty, NULL, &page, NULL) == OSSBRIDGE_STATUS_OK);
+  if (page) CHECK(page->objects_len == 0 && !page->is_truncated);
+  ossbridge_list_objects_result_free(page);
+  CHECK(ossbridge_client_delete_bucket(client, empty, NULL) == OSSBRIDGE_STATUS_OK);
+}
+
+static void test_list_objects_v2_bad_input_and_missing_bucket(void) {
+  ossbridge_list_objects_result *page = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_list_objects_v2(client, "Bad_Bucket", NULL, &page, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "invalid bucket name \"Bad_Bucket\"");
+  CHECK(page == NULL);
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_client_list_objects_v2(client, bucket, NULL, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "result_out");
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_client_list_objects_v2(client, NULL, NULL, &page, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "bucket");
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_client_list_objects_v2(client, "c-test-no-such-bucket", NULL, &page, &err) ==
+        OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchBucket");
+  CHECK(page == NULL);
+  ossbridge_error_free(err);
+
+  ossbridge_list_objects_options options = {0};
+  options.continuation_token = "not a token";
+  CHECK(ossbridge_client_list_objects_v2(client, bucket, &options, &page, &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_error_shape(err, OSSBRIDGE_STATUS_SERVICE);
+  if (err) {
+    CHECK(err->http_status == 400);
+    CHECK_STR(err->code, "InvalidArgument");
+    CHECK_CONTAINS(err->message, "continuation-token");
+  }
+  ossbridge_error_free(err);
+}
+
+static void test_list_buckets_shows_created_buckets_page_by_page(void) {
+  char second[80];
+  snprintf(second, sizeof second, "%s-second", bucket);
+  CHECK(ossbridge_client_create_bucket(client, second, NULL) == OSSBRIDGE_STATUS_OK);
+  ossbridge_list_buckets_options options = {0};
+  options.prefix = bucket;
+  ossbridge_list_buckets_result *all = NULL;
+  CHECK(ossbridge_client_list_buckets(client, &options, &all, NULL) == OSSBRIDGE_STATUS_OK);
+  if (all) {
+    CHECK(all->http_status == 200 && strlen(all->request_id) > 0);
+    CHECK(all->buckets_len == 2);
+    if (all->buckets_len == 2) {
+      CHECK_STR(all->buckets[0].name, bucket);
+      CHECK_STR(all->buckets[1].name, second);
+      CHECK(strlen(all->buckets[0].creation_date) >= 20);
+      CHECK_STR(all->buckets[0].region, "cn-hangzhou");
+      CHECK_STR(all->buckets[0].location, "oss-cn-hangzhou");
+      CHECK_STR(all->buckets[0].storage_class, "Standard");
+    }
+    CHECK(strlen(all->owner_id) > 0);
+    CHECK(!all->is_truncated && all->next_marker == NULL);
+  }
+  ossbridge_list_buckets_result_free(all);
+
+  /* One bucket per page, following next_marker. */
+  ossbridge_list_buckets_result *first = NULL, *rest = NULL;
+  options.max_keys = 1;
+  CHECK(ossbridge_client_list_buckets(client, &options, &first, NULL) == OSSBRIDGE_STATUS_OK);
+  if (first) {
+    CHECK(first->buckets_len == 1 && first->is_truncated);
+    if (first->buckets_len == 1) CHECK_STR(first->buckets[0].name, bucket);
+    CHECK_STR(first->next_marker, bucket);
+    options.marker = first->next_marker;
+    CHECK(ossbridge_client_list_buckets(client, &options, &rest, NULL) == OSSBRIDGE_STATUS_OK);
+  }
+  if (rest) {
+    CHECK(rest->buckets_len == 1 && !rest->is_truncated && rest->next_marker == NULL);
+    if (rest->buckets_len == 1) CHECK_STR(rest->buckets[0].name, second);
+  }
+  ossbridge_list_buckets_result_free(first);
+  ossbridge_list_buckets_result_free(rest);
+  ossbridge_list_buckets_result *none = NULL;
+  CHECK(ossbridge_client_list_buckets(client, NULL, &none, NULL) == OSSBRIDGE_STATUS_OK);
+  if (none) CHECK(none->buckets_len >= 2);
+  ossbridge_list_buckets_result_free(none);
+  CHECK(ossbridge_client_delete_bucket(client, second, NULL) == OSSBRIDGE_STATUS_OK);
+
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_list_buckets(client, NULL, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "result_out");
+  ossbridge_error_free(err);
+}
+
+static void test_list_objects_cleanup_deletes_the_keys(void) {
+  char key[64];
+  for (int i = 0; i < FLAT_KEYS; i++) {
+    flat_key(i, key, sizeof key);
+    CHECK(ossbridge_client_delete_object(client, bucket, key, NULL) == OSSBRIDGE_STATUS_OK);
+  }
+  for (size_t i = 0; i < NESTED_KEYS; i++)
+    CHECK(ossbridge_client_delete_object(client, bucket, nested_keys[i], NULL) == OSSBRIDGE_STATUS_OK);
+  ossbridge_list_objects_options options = {0};
+  options.prefix = "list/";
+  ossbridge_list_objects_result *page = NULL;
+  CHECK(ossbridge_client_list_objects_v2(client, bucket, &options, &page, NULL) == OSSBRIDGE_STATUS_OK);
+  if (page) CHECK(page->objects_len == 0);
+  ossbridge_list_objects_result_free(page);
+}
+
+static void test_get_object_ranges(void) {
+  const size_t size = 1000;
+  unsigned char *data = pattern(size, 7);
+  ossbridge_object_result *put = NULL, *get = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_put_object(client, bucket, "range.bin", data, size, NULL, &put, NULL) == OSSBRIDGE_STATUS_OK);
+
+  ossbridge_get_options options = {0};
+  options.has_range = true;
+  options.range_start = 100;
+  options.range_end = 199;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, &err) ==
+        OSSBRIDGE_STATUS_OK);
+  if (get) {
+    CHECK(get->http_status == 206);
+    CHECK(get->data_len == 100 && memcmp(get->data, data + 100, 100) == 0);
+    CHECK(get->content_length == 100 && get->object_size == size);
+    CHECK_STR(find_pair(get->headers, get->headers_len, "content-range"), "bytes 100-199/1000");
+  }
+  ossbridge_object_result_free(get);
+
+  /* To the end. */
+  get = NULL;
+  options.range_start = 900;
+  options.range_end = -1;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, NULL) ==
+        OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->http_status == 206 && get->data_len == 100 && memcmp(get->data, data + 900, 100) == 0);
+  ossbridge_object_result_free(get);
+
+  /* A single byte. */
+  get = NULL;
+  options.range_start = 999;
+  options.range_end = 999;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, NULL) ==
+        OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->data_len == 1 && get->data[0] == data[999]);
+  ossbridge_object_result_free(get);
+
+  /* NULL options and has_range = false read the whole object. */
+  get = NULL;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", NULL, &get, NULL) ==
+        OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->http_status == 200 && get->data_len == size && memcmp(get->data, data, size) == 0);
+  ossbridge_object_result_free(get);
+
+  /* Past the end: OSS's default answers the whole object; "standard" behaviour answers 416. */
+  get = NULL;
+  options.range_start = 5000;
+  options.range_end = -1;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, NULL) ==
+        OSSBRIDGE_STATUS_OK);
+  if (get) CHECK(get->http_status == 200 && get->data_len == size);
+  ossbridge_object_result_free(get);
+  ossbridge_pair standard[] = {{"x-oss-range-behavior", "standard"}};
+  options.headers = standard;
+  options.headers_len = 1;
+  get = NULL;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, &err) ==
+        OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 416, "InvalidRange");
+  CHECK(get == NULL);
+  ossbridge_error_free(err);
+
+  /* Conditional headers go through as given. */
+  ossbridge_pair mismatch[] = {{"If-Match", "\"0123456789abcdef0123456789abcdef\""}};
+  options.has_range = false;
+  options.headers = mismatch;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, &err) ==
+        OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 412, "PreconditionFailed");
+  ossbridge_error_free(err);
+  if (put && put->etag) {
+    ossbridge_pair match[] = {{"If-Match", put->etag}};
+    options.headers = match;
+    get = NULL;
+    CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, NULL) ==
+          OSSBRIDGE_STATUS_OK);
+    if (get) CHECK(get->data_len == size);
+    ossbridge_object_result_free(get);
+  }
+
+  /* Bad ranges are refused before sending, naming the problem. */
+  options.headers = NULL;
+  options.headers_len = 0;
+  options.has_range = true;
+  options.range_start = 200;
+  options.range_end = 100;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "before start 200");
+  ossbridge_error_free(err);
+  options.range_end = -2;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "options.range_end is -2");
+  ossbridge_error_free(err);
+  options.range_end = 10;
+  options.headers_len = 1; /* with headers == NULL */
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, &get, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "options.headers is NULL");
+  ossbridge_error_free(err);
+  options.headers_len = 0;
+  CHECK(ossbridge_client_get_object_with_options(client, bucket, "range.bin", &options, NULL, &err) ==
+        OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "result_out");
+  ossbridge_error_free(err);
+
+  ossbridge_object_result_free(put);
+  CHECK(ossbridge_client_delete_object(client, bucket, "range.bin", NULL) == OSSBRIDGE_STATUS_OK);
+  free(data);
+}
+
 /* ---- threads ---------------------------------------------------------------------------------- */
 
 static void *thread_body(void *arg) {
@@ -1256,6 +1627,14 @@ int main(int argc, char **argv) {
   RUN(test_crypto_client_rsa_authenticated_detects_tampering);
   RUN(test_crypto_client_refuses_wrong_keys_and_plain_objects);
   RUN(test_crypto_client_upload_and_download_files);
+  RUN(test_list_objects_setup_puts_the_keys);
+  RUN(test_list_objects_v2_pages_return_every_key_exactly_once);
+  RUN(test_list_objects_v2_delimiter_groups_common_prefixes);
+  RUN(test_list_objects_v2_empty_results);
+  RUN(test_list_objects_v2_bad_input_and_missing_bucket);
+  RUN(test_list_buckets_shows_created_buckets_page_by_page);
+  RUN(test_list_objects_cleanup_deletes_the_keys);
+  RUN(test_get_object_ranges);
   RUN(test_presigned_get_url_works_without_credentials);
   RUN(test_v1_signature_client_works);
   RUN(test_wrong_secret_is_403_signature_does_not_match);
