@@ -913,9 +913,10 @@ enum ossbridge_status ossbridge_client_get_object(const struct ossbridge_client 
  * Downloads `bucket/key`, or one byte range of it, into memory (GetObject) with further
  * request headers (If-Match...). `options` may be NULL (the same as
  * ossbridge_client_get_object()); `result_out` is required. A range answers with http_status 206,
- * `content_length` bytes of `object_size`; a range starting past the end is
- * OSSBRIDGE_STATUS_SERVICE with http_status 416. The whole-object CRC-64 is checked only when
- * the whole object is read.
+ * `content_length` bytes of `object_size`. OSS's default range rules apply: a range it cannot
+ * satisfy (starting past the end) returns the whole object with http_status 200; with the
+ * header {"x-oss-range-behavior", "standard"} it is OSSBRIDGE_STATUS_SERVICE, http_status 416.
+ * The whole-object CRC-64 is checked only when the whole object is read.
  */
 enum ossbridge_status ossbridge_client_get_object_with_options(const struct ossbridge_client *client,
                                                                const char *bucket,
