@@ -15,6 +15,8 @@
  * - SSEAlgorithm also has SM4, and SetBucketEncryptionRequest::setKMSDataEncryption("SM4") and
  *   the typed SSE accessors on results are ossbridge additions (the official C++ SDK has neither).
  * - OssError additionally carries Status() (HTTP status), Ec() and ClientStatus().
+ * - ListObjects runs on ListObjectsV2 (marker sent as start-after); NextMarker() is the page's last
+ *   key or common prefix, as OSS's ListObjects reports it. Keys always come back decoded.
  *
  * Thread safety: an OssClient may be used from several threads at once, except SetRegion(),
  * which must happen before the client is shared. Requests, results and outcomes are values.
@@ -391,6 +393,194 @@ using CreateBucketOutcome = VoidOutcome;
 using DeleteBucketOutcome = VoidOutcome;
 using DeleteObjectOutcome = VoidOutcome;
 
+/** Storage classes, as Bucket::StorageClass() reports them. */
+enum class StorageClass { Standard = 0, IA, Archive, ColdArchive, DeepColdArchive };
+
+inline const char *ToStorageClassName(StorageClass storageClass) {
+  switch (storageClass) {
+    case StorageClass::IA: return "IA";
+    case StorageClass::Archive: return "Archive";
+    case StorageClass::ColdArchive: return "ColdArchive";
+    case StorageClass::DeepColdArchive: return "DeepColdArchive";
+    default: return "Standard";
+  }
+}
+
+/** Case-insensitive; unknown names are Standard, as in the official SDK. */
+inline StorageClass ToStorageClassType(const std::string &name) {
+  std::string lower = name;
+  for (char &c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (lower == "ia") return StorageClass::IA;
+  if (lower == "archive") return StorageClass::Archive;
+  if (lower == "coldarchive") return StorageClass::ColdArchive;
+  if (lower == "deepcoldarchive") return StorageClass::DeepColdArchive;
+  return StorageClass::Standard;
+}
+
+/** One bucket of ListBuckets. */
+class Bucket {
+ public:
+  Bucket() = default;
+  explicit Bucket(const ossbridge_bucket_summary &b)
+      : name_(b.name), location_(b.location), creation_date_(b.creation_date),
+        extranet_(b.extranet_endpoint), intranet_(b.intranet_endpoint), region_(b.region),
+        storage_class_(ToStorageClassType(b.storage_class)) {}
+  const std::string &Name() const { return name_; }
+  /** E.g. "oss-cn-hangzhou". */
+  const std::string &Location() const { return location_; }
+  /** ISO 8601, e.g. "2026-11-27T03:40:00.000Z". */
+  const std::string &CreationDate() const { return creation_date_; }
+  const std::string &ExtranetEndpoint() const { return extranet_; }
+  const std::string &IntranetEndpoint() const { return intranet_; }
+  /** E.g. "cn-hangzhou" (ossbridge addition). */
+  const std::string &Region() const { return region_; }
+  ossbridge::StorageClass StorageClass() const { return storage_class_; }
+
+ private:
+  std::string name_, location_, creation_date_, extranet_, intranet_, region_;
+  ossbridge::StorageClass storage_class_ = ossbridge::StorageClass::Standard;
+};
+using BucketList = std::vector<Bucket>;
+
+/** One page of ListBuckets. */
+class ListBucketsResult : public OssResult {
+ public:
+  ListBucketsResult() = default;
+  ListBucketsResult(std::string prefix, std::string marker, int maxKeys, const ossbridge_list_buckets_result *r)
+      : prefix_(std::move(prefix)), marker_(std::move(marker)), max_keys_(maxKeys) {
+    request_id_ = r->request_id;
+    for (size_t i = 0; i < r->buckets_len; i++) buckets_.emplace_back(r->buckets[i]);
+    truncated_ = r->is_truncated;
+    next_marker_ = detail::str(r->next_marker);
+  }
+  const std::string &Prefix() const { return prefix_; }
+  const std::string &Marker() const { return marker_; }
+  /** Pass to ListBucketsRequest::setMarker() for the next page; empty when complete. */
+  const std::string &NextMarker() const { return next_marker_; }
+  int MaxKeys() const { return max_keys_; }
+  bool IsTruncated() const { return truncated_; }
+  const BucketList &Buckets() const { return buckets_; }
+
+ private:
+  std::string prefix_, marker_, next_marker_;
+  int max_keys_ = 0;
+  bool truncated_ = false;
+  BucketList buckets_;
+};
+using ListBucketsOutcome = Outcome<ListBucketsResult>;
+
+/** One object of a listing (ObjectSummarys()). */
+class ObjectSummary {
+ public:
+  ObjectSummary() = default;
+  explicit ObjectSummary(const ossbridge_object_summary &o)
+      : key_(o.key), etag_(o.etag), size_(static_cast<int64_t>(o.size)), last_modified_(o.last_modified),
+        storage_class_(o.storage_class), type_(o.object_type) {}
+  const std::string &Key() const { return key_; }
+  /** Quotes included, as OSS sends it. */
+  const std::string &ETag() const { return etag_; }
+  int64_t Size() const { return size_; }
+  /** ISO 8601, e.g. "2026-11-27T03:40:00.000Z". */
+  const std::string &LastModified() const { return last_modified_; }
+  /** "Standard", "IA", "Archive"... */
+  const std::string &StorageClass() const { return storage_class_; }
+  /** "Normal", "Multipart", "Appendable"... */
+  const std::string &Type() const { return type_; }
+
+ private:
+  std::string key_, etag_;
+  int64_t size_ = 0;
+  std::string last_modified_, storage_class_, type_;
+};
+using ObjectSummaryList = std::vector<ObjectSummary>;
+using CommonPrefixList = std::vector<std::string>;
+
+namespace detail {
+inline void read_page(const ossbridge_list_objects_result *r, ObjectSummaryList &objects, CommonPrefixList &prefixes) {
+  for (size_t i = 0; i < r->objects_len; i++) objects.emplace_back(r->objects[i]);
+  for (size_t i = 0; i < r->common_prefixes_len; i++) prefixes.emplace_back(r->common_prefixes[i]);
+}
+}  // namespace detail
+
+/** One page of ListObjects. NextMarker() is the last key or common prefix of the page. */
+class ListObjectsResult : public OssResult {
+ public:
+  ListObjectsResult() = default;
+  ListObjectsResult(std::string bucket, std::string prefix, std::string marker, std::string delimiter,
+                    std::string encodingType, int maxKeys, const ossbridge_list_objects_result *r)
+      : name_(std::move(bucket)), prefix_(std::move(prefix)), marker_(std::move(marker)),
+        delimiter_(std::move(delimiter)), encoding_type_(std::move(encodingType)), max_keys_(maxKeys) {
+    request_id_ = r->request_id;
+    detail::read_page(r, objects_, prefixes_);
+    truncated_ = r->is_truncated;
+    if (truncated_) {
+      // ListObjects (V1) semantics: the next page starts after the last entry of this one. Keys and
+      // common prefixes each come sorted, so the last entry is the greater of their last ones.
+      if (!objects_.empty()) next_marker_ = objects_.back().Key();
+      if (!prefixes_.empty() && prefixes_.back() > next_marker_) next_marker_ = prefixes_.back();
+    }
+  }
+  const std::string &Name() const { return name_; }
+  const std::string &Prefix() const { return prefix_; }
+  const std::string &Marker() const { return marker_; }
+  /** Pass to ListObjectsRequest::setMarker() for the next page; empty when complete. */
+  const std::string &NextMarker() const { return next_marker_; }
+  const std::string &Delimiter() const { return delimiter_; }
+  const std::string &EncodingType() const { return encoding_type_; }
+  int MaxKeys() const { return max_keys_; }
+  bool IsTruncated() const { return truncated_; }
+  const CommonPrefixList &CommonPrefixes() const { return prefixes_; }
+  const ObjectSummaryList &ObjectSummarys() const { return objects_; }
+
+ private:
+  std::string name_, prefix_, marker_, delimiter_, encoding_type_, next_marker_;
+  int max_keys_ = 0;
+  bool truncated_ = false;
+  CommonPrefixList prefixes_;
+  ObjectSummaryList objects_;
+};
+using ListObjectOutcome = Outcome<ListObjectsResult>;
+
+/** One page of ListObjectsV2. */
+class ListObjectsV2Result : public OssResult {
+ public:
+  ListObjectsV2Result() = default;
+  ListObjectsV2Result(std::string bucket, std::string prefix, std::string startAfter, std::string continuationToken,
+                      std::string delimiter, std::string encodingType, int maxKeys,
+                      const ossbridge_list_objects_result *r)
+      : name_(std::move(bucket)), prefix_(std::move(prefix)), start_after_(std::move(startAfter)),
+        continuation_token_(std::move(continuationToken)), delimiter_(std::move(delimiter)),
+        encoding_type_(std::move(encodingType)), max_keys_(maxKeys) {
+    request_id_ = r->request_id;
+    detail::read_page(r, objects_, prefixes_);
+    truncated_ = r->is_truncated;
+    key_count_ = static_cast<int>(r->key_count);
+    next_token_ = detail::str(r->next_continuation_token);
+  }
+  const std::string &Name() const { return name_; }
+  const std::string &Prefix() const { return prefix_; }
+  const std::string &StartAfter() const { return start_after_; }
+  const std::string &ContinuationToken() const { return continuation_token_; }
+  /** Pass to ListObjectsV2Request::setContinuationToken() for the next page; empty when complete. */
+  const std::string &NextContinuationToken() const { return next_token_; }
+  const std::string &Delimiter() const { return delimiter_; }
+  const std::string &EncodingType() const { return encoding_type_; }
+  int MaxKeys() const { return max_keys_; }
+  int KeyCount() const { return key_count_; }
+  bool IsTruncated() const { return truncated_; }
+  const CommonPrefixList &CommonPrefixes() const { return prefixes_; }
+  const ObjectSummaryList &ObjectSummarys() const { return objects_; }
+
+ private:
+  std::string name_, prefix_, start_after_, continuation_token_, delimiter_, encoding_type_, next_token_;
+  int max_keys_ = 0, key_count_ = 0;
+  bool truncated_ = false;
+  CommonPrefixList prefixes_;
+  ObjectSummaryList objects_;
+};
+using ListObjectsV2Outcome = Outcome<ListObjectsV2Result>;
+
 /** Base of the bucket requests. */
 class OssBucketRequest {
  public:
@@ -441,6 +631,76 @@ class DeleteBucketRequest : public OssBucketRequest {
   using OssBucketRequest::OssBucketRequest;
 };
 
+/** ListBuckets options: setPrefix, setMarker (the previous page's NextMarker()), setMaxKeys. */
+class ListBucketsRequest {
+ public:
+  ListBucketsRequest() = default;
+  ListBucketsRequest(const std::string &prefix, const std::string &marker, int maxKeys = 100) {
+    setPrefix(prefix);
+    setMarker(marker);
+    setMaxKeys(maxKeys);
+  }
+  void setPrefix(const std::string &prefix) { prefix_ = prefix; }
+  void setMarker(const std::string &marker) { marker_ = marker; }
+  void setMaxKeys(int maxKeys) { max_keys_ = maxKeys; }
+  const std::string &Prefix() const { return prefix_; }
+  const std::string &Marker() const { return marker_; }
+  /** 0: not set (OSS's default, 100). */
+  int MaxKeys() const { return max_keys_; }
+
+ private:
+  std::string prefix_, marker_;
+  int max_keys_ = 0;
+};
+
+/** Options shared by ListObjectsRequest and ListObjectsV2Request. */
+class ListObjectsRequestBase : public OssBucketRequest {
+ public:
+  using OssBucketRequest::OssBucketRequest;
+  void setPrefix(const std::string &prefix) { prefix_ = prefix; }
+  void setDelimiter(const std::string &delimiter) { delimiter_ = delimiter; }
+  /** 1-1000 entries (objects plus common prefixes) per page; OSS's default is 100. */
+  void setMaxKeys(int maxKeys) { max_keys_ = maxKeys; }
+  /** Accepted for compatibility: keys always come back decoded (what the official SDK returns
+   * after decoding with "url"). */
+  void setEncodingType(const std::string &type) { encoding_type_ = type; }
+  const std::string &Prefix() const { return prefix_; }
+  const std::string &Delimiter() const { return delimiter_; }
+  int MaxKeys() const { return max_keys_; }
+  const std::string &EncodingType() const { return encoding_type_; }
+
+ protected:
+  std::string prefix_, delimiter_, encoding_type_;
+  int max_keys_ = 0;
+};
+
+/** ListObjects: setPrefix, setDelimiter, setMarker (start after this key), setMaxKeys. Runs on
+ * ListObjectsV2 with the marker as start-after, which lists the same entries. */
+class ListObjectsRequest : public ListObjectsRequestBase {
+ public:
+  using ListObjectsRequestBase::ListObjectsRequestBase;
+  /** Lists keys after this one: the previous page's NextMarker(), or any key. */
+  void setMarker(const std::string &marker) { marker_ = marker; }
+  const std::string &Marker() const { return marker_; }
+
+ private:
+  std::string marker_;
+};
+
+/** ListObjectsV2: setPrefix, setDelimiter, setStartAfter, setContinuationToken, setMaxKeys. */
+class ListObjectsV2Request : public ListObjectsRequestBase {
+ public:
+  using ListObjectsRequestBase::ListObjectsRequestBase;
+  void setStartAfter(const std::string &value) { start_after_ = value; }
+  /** The previous page's NextContinuationToken(). */
+  void setContinuationToken(const std::string &value) { continuation_token_ = value; }
+  const std::string &StartAfter() const { return start_after_; }
+  const std::string &ContinuationToken() const { return continuation_token_; }
+
+ private:
+  std::string start_after_, continuation_token_;
+};
+
 /** Base of the object requests. */
 class OssObjectRequest : public OssBucketRequest {
  public:
@@ -472,21 +732,48 @@ class PutObjectRequest : public OssObjectRequest {
 class GetObjectRequest : public OssObjectRequest {
  public:
   using OssObjectRequest::OssObjectRequest;
-  /** Bytes start..end inclusive; end -1 means to the end (OssEncryptionClient only for now). */
+  /** Bytes start..end inclusive; end -1 means to the end. As on OSS, a range that cannot be
+   * satisfied (start past the end) returns the whole object. */
   void setRange(int64_t start, int64_t end) {
     has_range_ = true;
     start_ = start;
     end_ = end;
   }
   bool hasRange() const { return has_range_; }
+  int64_t RangeStart() const { return start_; }
+  int64_t RangeEnd() const { return end_; }
   /** The range as an HTTP Range value ("bytes=0-99", "bytes=100-"). */
   std::string RangeHeader() const {
     return "bytes=" + std::to_string(start_) + "-" + (end_ < 0 ? std::string() : std::to_string(end_));
+  }
+  /** If-Modified-Since (an HTTP date): otherwise OSS answers 304 NotModified. */
+  void setModifiedSinceConstraint(const std::string &gmt) { headers_["If-Modified-Since"] = gmt; }
+  /** If-Unmodified-Since: otherwise OSS answers 412 PreconditionFailed. */
+  void setUnmodifiedSinceConstraint(const std::string &gmt) { headers_["If-Unmodified-Since"] = gmt; }
+  /** If-Match: one of these ETags (quotes included), otherwise 412 PreconditionFailed. */
+  void setMatchingETagConstraints(const std::vector<std::string> &match) { match_ = match; }
+  void addMatchingETagConstraint(const std::string &match) { match_.push_back(match); }
+  /** If-None-Match: none of these ETags, otherwise 304 NotModified. */
+  void setNonmatchingETagConstraints(const std::vector<std::string> &match) { none_match_ = match; }
+  void addNonmatchingETagConstraint(const std::string &match) { none_match_.push_back(match); }
+  /** The conditional request headers set above. */
+  MetaData Headers() const {
+    MetaData headers = headers_;
+    auto join = [](const std::vector<std::string> &tags) {
+      std::string out;
+      for (const auto &tag : tags) out += (out.empty() ? "" : ",") + tag;
+      return out;
+    };
+    if (!match_.empty()) headers["If-Match"] = join(match_);
+    if (!none_match_.empty()) headers["If-None-Match"] = join(none_match_);
+    return headers;
   }
 
  private:
   bool has_range_ = false;
   int64_t start_ = 0, end_ = -1;
+  MetaData headers_;
+  std::vector<std::string> match_, none_match_;
 };
 
 enum class CopyActionList { Copy = 0, Replace };
@@ -621,6 +908,58 @@ class OssClient {
     });
   }
 
+  // ---- listing ----
+
+  ListBucketsOutcome ListBuckets() const { return ListBuckets(ListBucketsRequest()); }
+  ListBucketsOutcome ListBuckets(const ListBucketsRequest &request) const {
+    if (!client_) return build_error_;
+    if (request.MaxKeys() < 0) return OssError("ValidateError", "ListBucketsRequest: maxKeys is negative");
+    ossbridge_list_buckets_options options{};
+    options.prefix = request.Prefix().empty() ? nullptr : request.Prefix().c_str();
+    options.marker = request.Marker().empty() ? nullptr : request.Marker().c_str();
+    options.max_keys = static_cast<uint32_t>(request.MaxKeys());
+    ossbridge_list_buckets_result *result = nullptr;
+    detail::ErrorHolder error;
+    if (ossbridge_client_list_buckets(client_, &options, &result, &error.error) != OSSBRIDGE_STATUS_OK)
+      return OssError(error.error);
+    ListBucketsResult out(request.Prefix(), request.Marker(), request.MaxKeys(), result);
+    ossbridge_list_buckets_result_free(result);
+    return out;
+  }
+
+  ListObjectOutcome ListObjects(const std::string &bucket) const { return ListObjects(ListObjectsRequest(bucket)); }
+  ListObjectOutcome ListObjects(const std::string &bucket, const std::string &prefix) const {
+    ListObjectsRequest request(bucket);
+    request.setPrefix(prefix);
+    return ListObjects(request);
+  }
+  /** One page; while IsTruncated(), continue with setMarker(result().NextMarker()). */
+  ListObjectOutcome ListObjects(const ListObjectsRequest &request) const {
+    ListObjectsResult out;
+    OssError error;
+    if (!list_page(request, request.Marker(), std::string(), [&](const ossbridge_list_objects_result *r) {
+          out = ListObjectsResult(request.Bucket(), request.Prefix(), request.Marker(), request.Delimiter(),
+                                  request.EncodingType(), request.MaxKeys(), r);
+        }, error))
+      return error;
+    return out;
+  }
+
+  /** One page; while IsTruncated(), continue with setContinuationToken(result().NextContinuationToken()). */
+  ListObjectsV2Outcome ListObjectsV2(const ListObjectsV2Request &request) const {
+    ListObjectsV2Result out;
+    OssError error;
+    if (!list_page(request, request.StartAfter(), request.ContinuationToken(),
+                   [&](const ossbridge_list_objects_result *r) {
+                     out = ListObjectsV2Result(request.Bucket(), request.Prefix(), request.StartAfter(),
+                                               request.ContinuationToken(), request.Delimiter(),
+                                               request.EncodingType(), request.MaxKeys(), r);
+                   },
+                   error))
+      return error;
+    return out;
+  }
+
   // ---- objects ----
 
   PutObjectOutcome PutObject(const PutObjectRequest &request) const {
@@ -656,9 +995,26 @@ class OssClient {
     });
   }
 
+  /** Whole or ranged (setRange), with the request's conditions (If-Match...). */
   GetObjectOutcome GetObject(const GetObjectRequest &request) const {
-    if (request.hasRange()) return OssError("ValidateError", "ranged GetObject is not offered by OssClient yet");
-    return GetObject(request.Bucket(), request.Key());
+    if (!client_) return build_error_;
+    if (request.hasRange() && (request.RangeStart() < 0 || request.RangeEnd() < -1))
+      return OssError("ValidateError", "GetObjectRequest: the range start must be >= 0 and the end >= 0 or -1");
+    const MetaData headers = request.Headers();
+    std::vector<ossbridge_pair> pairs;
+    for (const auto &h : headers) pairs.push_back({h.first.c_str(), h.second.c_str()});
+    ossbridge_get_options options{};
+    options.has_range = request.hasRange();
+    options.range_start = request.hasRange() ? static_cast<uint64_t>(request.RangeStart()) : 0;
+    options.range_end = request.RangeEnd();
+    options.headers = pairs.empty() ? nullptr : pairs.data();
+    options.headers_len = pairs.size();
+    detail::ObjectResultHolder result;
+    detail::ErrorHolder error;
+    if (ossbridge_client_get_object_with_options(client_, request.Bucket().c_str(), request.Key().c_str(), &options,
+                                                 &result.result, &error.error) != OSSBRIDGE_STATUS_OK)
+      return OssError(error.error);
+    return GetObjectResult(request.Bucket(), request.Key(), result.result);
   }
   GetObjectOutcome GetObject(const std::string &bucket, const std::string &key) const {
     if (!client_) return build_error_;
@@ -800,6 +1156,38 @@ class OssClient {
     return options;
   }
 
+  /** One ListObjectsV2 page for ListObjects / ListObjectsV2; `read` sees the C result. */
+  template <typename F>
+  bool list_page(const ListObjectsRequestBase &request, const std::string &startAfter, const std::string &token,
+                 F &&read, OssError &error_out) const {
+    if (!client_) {
+      error_out = build_error_;
+      return false;
+    }
+    if (request.MaxKeys() < 0) {
+      error_out = OssError("ValidateError", "maxKeys is negative");
+      return false;
+    }
+    auto optional = [](const std::string &s) { return s.empty() ? nullptr : s.c_str(); };
+    ossbridge_list_objects_options options{};
+    options.prefix = optional(request.Prefix());
+    options.delimiter = optional(request.Delimiter());
+    options.start_after = optional(startAfter);
+    options.continuation_token = optional(token);
+    options.max_keys = static_cast<uint32_t>(request.MaxKeys());
+    ossbridge_list_objects_result *result = nullptr;
+    detail::ErrorHolder error;
+    if (ossbridge_client_list_objects_v2(client_, request.Bucket().c_str(), &options, &result, &error.error) !=
+        OSSBRIDGE_STATUS_OK) {
+      error_out = OssError(error.error);
+      return false;
+    }
+    std::unique_ptr<ossbridge_list_objects_result, void (*)(ossbridge_list_objects_result *)> holder(
+        result, ossbridge_list_objects_result_free);
+    read(result);
+    return true;
+  }
+
   template <typename F>
   VoidOutcome call(F &&f) const {
     if (!client_) return build_error_;
@@ -922,6 +1310,8 @@ class OssEncryptionClient : public OssClient {
 
   GetObjectOutcome GetObject(const GetObjectRequest &request) const {
     if (!crypto_) return crypto_error_;
+    if (!request.Headers().empty())
+      return OssError("ValidateError", "OssEncryptionClient::GetObject takes a range but no ETag/date conditions");
     const std::string range = request.hasRange() ? request.RangeHeader() : std::string();
     detail::ObjectResultHolder result;
     detail::ErrorHolder error;

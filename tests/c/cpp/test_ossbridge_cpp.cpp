@@ -11,6 +11,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -283,6 +286,220 @@ TEST_F(OssClientTest, UnreachableEndpointIsANetworkError) {
   EXPECT_EQ(outcome.error().Code(), "ClientError:NETWORK");
   EXPECT_EQ(outcome.error().Status(), 0);
   EXPECT_TRUE(outcome.error().RequestId().empty());
+}
+
+// ---- listing ----
+
+// Keys a/k00..a/k11 (sizes 0..11), b/x, c/d/e and top.txt; returns the ETag of every a/ key.
+std::map<std::string, std::string> put_listing_keys(OssClient &client, const std::string &bucket,
+                                                     const std::function<std::string(const std::string &)> &key) {
+  std::map<std::string, std::string> etags;
+  char name[16];
+  for (int i = 0; i < 12; i++) {
+    std::snprintf(name, sizeof name, "a/k%02d", i);
+    auto put = client.PutObject(bucket, key(name), std::make_shared<std::stringstream>(std::string(i, 'x')));
+    EXPECT_TRUE(put.isSuccess()) << put.error().Message();
+    etags[name] = put.result().ETag();
+  }
+  for (const char *k : {"b/x", "c/d/e", "top.txt"})
+    EXPECT_TRUE(client.PutObject(bucket, key(k), std::make_shared<std::stringstream>("1")).isSuccess());
+  return etags;
+}
+
+TEST_F(OssClientTest, ListObjectsV2PagesReturnEveryKeyOnce) {
+  auto etags = put_listing_keys(*client_, bucket_, [this](const std::string &k) { return key(k); });
+  ListObjectsV2Request request(bucket_);
+  request.setPrefix("a/");
+  request.setMaxKeys(5);
+  std::map<std::string, int> seen;
+  std::vector<size_t> page_sizes;
+  bool truncated = true;
+  while (truncated && page_sizes.size() < 10) {
+    auto outcome = client_->ListObjectsV2(request);
+    ASSERT_TRUE(outcome.isSuccess()) << outcome.error().Code() << ": " << outcome.error().Message();
+    const auto &result = outcome.result();
+    EXPECT_FALSE(result.RequestId().empty());
+    EXPECT_EQ(result.Name(), bucket_);
+    EXPECT_EQ(result.Prefix(), "a/");
+    EXPECT_EQ(result.MaxKeys(), 5);
+    EXPECT_EQ(result.KeyCount(), static_cast<int>(result.ObjectSummarys().size()));
+    EXPECT_TRUE(result.CommonPrefixes().empty());
+    page_sizes.push_back(result.ObjectSummarys().size());
+    for (const auto &object : result.ObjectSummarys()) {
+      seen[object.Key()]++;
+      EXPECT_EQ(object.Size(), std::stoi(object.Key().substr(3)));
+      EXPECT_EQ(object.ETag(), etags[object.Key()]);
+      EXPECT_EQ(object.StorageClass(), "Standard");
+      EXPECT_EQ(object.Type(), "Normal");
+      EXPECT_GE(object.LastModified().size(), 20u);
+    }
+    truncated = result.IsTruncated();
+    EXPECT_EQ(result.NextContinuationToken().empty(), !truncated);
+    request.setContinuationToken(result.NextContinuationToken());
+  }
+  EXPECT_EQ(page_sizes, (std::vector<size_t>{5, 5, 2}));
+  ASSERT_EQ(seen.size(), 12u);
+  for (const auto &entry : seen) EXPECT_EQ(entry.second, 1) << entry.first;
+
+  // start-after skips the keys up to and including it.
+  ListObjectsV2Request after(bucket_);
+  after.setPrefix("a/");
+  after.setStartAfter("a/k09");
+  auto rest = client_->ListObjectsV2(after);
+  ASSERT_TRUE(rest.isSuccess());
+  ASSERT_EQ(rest.result().ObjectSummarys().size(), 2u);
+  EXPECT_EQ(rest.result().ObjectSummarys()[0].Key(), "a/k10");
+  EXPECT_EQ(rest.result().StartAfter(), "a/k09");
+}
+
+// The official SDK's paging loop over ListObjects: the marker walks keys and common prefixes.
+TEST_F(OssClientTest, ListObjectsWithDelimiterAndMarkerLikeTheOfficialSample) {
+  put_listing_keys(*client_, bucket_, [this](const std::string &k) { return key(k); });
+  ListObjectsRequest request(bucket_);
+  request.setDelimiter("/");
+  request.setMaxKeys(2);
+  std::vector<std::string> prefixes, keys, markers;
+  bool isTruncated = false;
+  int pages = 0;
+  do {
+    auto outcome = client_->ListObjects(request);
+    ASSERT_TRUE(outcome.isSuccess()) << outcome.error().Code() << ": " << outcome.error().Message();
+    for (const auto &p : outcome.result().CommonPrefixes()) prefixes.push_back(p);
+    for (const auto &o : outcome.result().ObjectSummarys()) keys.push_back(o.Key());
+    EXPECT_EQ(outcome.result().Delimiter(), "/");
+    request.setMarker(outcome.result().NextMarker());
+    markers.push_back(outcome.result().NextMarker());
+    isTruncated = outcome.result().IsTruncated();
+  } while (isTruncated && ++pages < 10);
+  EXPECT_EQ(prefixes, (std::vector<std::string>{"a/", "b/", "c/"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"top.txt"}));
+  EXPECT_EQ(markers, (std::vector<std::string>{"b/", ""}));
+
+  // A marker that is a key; and the (bucket, prefix) overload.
+  ListObjectsRequest from(bucket_);
+  from.setPrefix("a/");
+  from.setMarker("a/k05");
+  auto after = client_->ListObjects(from);
+  ASSERT_TRUE(after.isSuccess());
+  ASSERT_EQ(after.result().ObjectSummarys().size(), 6u);
+  EXPECT_EQ(after.result().ObjectSummarys().front().Key(), "a/k06");
+  EXPECT_EQ(after.result().Marker(), "a/k05");
+  EXPECT_FALSE(after.result().IsTruncated());
+  EXPECT_TRUE(after.result().NextMarker().empty());
+  auto nested = client_->ListObjects(bucket_, "c/");
+  ASSERT_TRUE(nested.isSuccess());
+  ASSERT_EQ(nested.result().ObjectSummarys().size(), 1u);
+  EXPECT_EQ(nested.result().ObjectSummarys()[0].Key(), "c/d/e");
+  auto all = client_->ListObjects(bucket_);
+  ASSERT_TRUE(all.isSuccess());
+  EXPECT_EQ(all.result().ObjectSummarys().size(), 15u);
+}
+
+TEST_F(OssClientTest, EmptyListingsAndBadBuckets) {
+  auto empty = client_->ListObjects(bucket_);
+  ASSERT_TRUE(empty.isSuccess());
+  EXPECT_TRUE(empty.result().ObjectSummarys().empty());
+  EXPECT_TRUE(empty.result().CommonPrefixes().empty());
+  EXPECT_FALSE(empty.result().IsTruncated());
+  ListObjectsV2Request none(bucket_);
+  none.setPrefix("nothing/");
+  auto empty_v2 = client_->ListObjectsV2(none);
+  ASSERT_TRUE(empty_v2.isSuccess());
+  EXPECT_EQ(empty_v2.result().KeyCount(), 0);
+  EXPECT_TRUE(empty_v2.result().NextContinuationToken().empty());
+
+  auto bad = client_->ListObjects("Bad_Bucket");
+  ASSERT_FALSE(bad.isSuccess());
+  EXPECT_EQ(bad.error().ClientStatus(), OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(bad.error().Code(), "ClientError:INVALID_ARGUMENT");
+  EXPECT_NE(bad.error().Message().find("invalid bucket name \"Bad_Bucket\""), std::string::npos)
+      << bad.error().Message();
+  auto missing = client_->ListObjectsV2(ListObjectsV2Request(bucket_ + "-missing"));
+  ASSERT_FALSE(missing.isSuccess());
+  expect_service_error(missing.error(), 404, "NoSuchBucket");
+  ListObjectsRequest negative(bucket_);
+  negative.setMaxKeys(-1);
+  auto refused = client_->ListObjects(negative);
+  ASSERT_FALSE(refused.isSuccess());
+  EXPECT_EQ(refused.error().Code(), "ValidateError");
+}
+
+TEST_F(OssClientTest, ListBucketsShowsTheCreatedBucket) {
+  auto outcome = client_->ListBuckets();
+  ASSERT_TRUE(outcome.isSuccess()) << outcome.error().Code() << ": " << outcome.error().Message();
+  EXPECT_FALSE(outcome.result().RequestId().empty());
+  const Bucket *found = nullptr;
+  for (const auto &bucket : outcome.result().Buckets())
+    if (bucket.Name() == bucket_) found = &bucket;
+  ASSERT_NE(found, nullptr) << bucket_ << " not listed";
+  EXPECT_EQ(found->Location(), "oss-cn-hangzhou");
+  EXPECT_EQ(found->Region(), "cn-hangzhou");
+  EXPECT_GE(found->CreationDate().size(), 20u);
+  EXPECT_FALSE(found->ExtranetEndpoint().empty());
+  EXPECT_EQ(found->StorageClass(), StorageClass::Standard);
+
+  auto second = client_->CreateBucket(bucket_ + "-2");
+  ASSERT_TRUE(second.isSuccess());
+  auto page = client_->ListBuckets(ListBucketsRequest(bucket_, "", 1));
+  auto next = client_->ListBuckets(ListBucketsRequest(bucket_, page.result().NextMarker(), 1));
+  EXPECT_TRUE(client_->DeleteBucket(bucket_ + "-2").isSuccess());
+  ASSERT_TRUE(page.isSuccess() && next.isSuccess());
+  ASSERT_EQ(page.result().Buckets().size(), 1u);
+  EXPECT_EQ(page.result().Buckets()[0].Name(), bucket_);
+  EXPECT_TRUE(page.result().IsTruncated());
+  EXPECT_EQ(page.result().NextMarker(), bucket_);
+  EXPECT_EQ(page.result().Prefix(), bucket_);
+  ASSERT_EQ(next.result().Buckets().size(), 1u);
+  EXPECT_EQ(next.result().Buckets()[0].Name(), bucket_ + "-2");
+  EXPECT_FALSE(next.result().IsTruncated());
+}
+
+TEST_F(OssClientTest, RangedGetObject) {
+  const std::string data = random_bytes(1000, 5);
+  auto put = client_->PutObject(bucket_, key("range.bin"), std::make_shared<std::stringstream>(data));
+  ASSERT_TRUE(put.isSuccess());
+  auto read = [&](const GetObjectRequest &request, std::string &out) {
+    auto outcome = client_->GetObject(request);
+    if (outcome.isSuccess()) {
+      std::ostringstream body;
+      body << outcome.result().Content()->rdbuf();
+      out = body.str();
+    }
+    return outcome;
+  };
+  GetObjectRequest request(bucket_, "range.bin");
+  request.setRange(100, 199);
+  std::string body;
+  auto part = read(request, body);
+  ASSERT_TRUE(part.isSuccess()) << part.error().Message();
+  EXPECT_EQ(body, data.substr(100, 100));
+  EXPECT_EQ(part.result().Metadata().ContentLength(), 100);
+  EXPECT_EQ(part.result().Metadata().HttpMetaData().at("Content-Range"), "bytes 100-199/1000");
+
+  request.setRange(990, -1);
+  ASSERT_TRUE(read(request, body).isSuccess());
+  EXPECT_EQ(body, data.substr(990));
+
+  // Conditions: a matching ETag reads, another one is 412.
+  request.addMatchingETagConstraint(put.result().ETag());
+  ASSERT_TRUE(read(request, body).isSuccess());
+  EXPECT_EQ(body, data.substr(990));
+  GetObjectRequest stale(bucket_, "range.bin");
+  stale.addMatchingETagConstraint("\"0123456789abcdef0123456789abcdef\"");
+  auto refused = read(stale, body);
+  ASSERT_FALSE(refused.isSuccess());
+  expect_service_error(refused.error(), 412, "PreconditionFailed");
+
+  GetObjectRequest backwards(bucket_, "range.bin");
+  backwards.setRange(200, 100);
+  auto invalid = read(backwards, body);
+  ASSERT_FALSE(invalid.isSuccess());
+  EXPECT_EQ(invalid.error().ClientStatus(), OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  GetObjectRequest negative(bucket_, "range.bin");
+  negative.setRange(-5, 10);
+  auto rejected = read(negative, body);
+  ASSERT_FALSE(rejected.isSuccess());
+  EXPECT_EQ(rejected.error().Code(), "ValidateError");
 }
 
 TEST_F(OssClientTest, EncryptionClientWithRsaMaterialsRoundTripsAndRanges) {
