@@ -1,5 +1,6 @@
 // Upload with server-side encryption the way the official C++ SDK does it (an
-// x-oss-server-side-encryption header on ObjectMetaData), then read back what OSS reports.
+// x-oss-server-side-encryption header on ObjectMetaData), then read back what OSS reports and list
+// the directory.
 // The endpoint comes from OSS_ENDPOINT, credentials from OSS_ACCESS_KEY_ID / _SECRET.
 #include <ossbridge.hpp>
 using namespace ossbridge;
@@ -45,6 +46,16 @@ int main()
     }
     std::cout << "HeadObject: " << head.result().ContentLength() << " bytes, x-oss-server-side-encryption: "
               << head.result().HttpMetaData()["x-oss-server-side-encryption"] << std::endl;
+
+    ListObjectsRequest listRequest(BucketName);
+    listRequest.setPrefix("exampledir/");
+    auto listed = client.ListObjects(listRequest);
+    if (!listed.isSuccess()) {
+        std::cout << "ListObjects fail,code:" << listed.error().Code() << std::endl;
+        return -1;
+    }
+    for (const auto& object : listed.result().ObjectSummarys())
+        std::cout << "ListObjects: " << object.Key() << ", " << object.Size() << " bytes, " << object.StorageClass() << std::endl;
 
     auto missing = client.GetObject(BucketName, "exampledir/does-not-exist");
     std::cout << "GetObject of a missing key: code " << missing.error().Code() << ", message " << missing.error().Message()
