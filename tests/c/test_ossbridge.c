@@ -1175,11 +1175,13 @@ static char flat_etags[FLAT_KEYS][64];
 static void flat_key(int i, char *out, size_t len) { snprintf(out, len, "list/flat/k%02d", i); }
 
 static void test_list_objects_setup_puts_the_keys(void) {
-  char key[64];
+  char key[64], body[FLAT_KEYS];
+  memset(body, 'x', sizeof body);
   for (int i = 0; i < FLAT_KEYS; i++) {
     ossbridge_object_result *put = NULL;
     flat_key(i, key, sizeof key);
-    CHECK(ossbridge_client_put_object(client, bucket, key, (const uint8_t *)key, (size_t)i, NULL, &put, NULL) ==
+    /* Key i holds i bytes, so the listed sizes tell the keys apart. */
+    CHECK(ossbridge_client_put_object(client, bucket, key, (const uint8_t *)body, (size_t)i, NULL, &put, NULL) ==
           OSSBRIDGE_STATUS_OK);
     if (put && put->etag) snprintf(flat_etags[i], sizeof flat_etags[i], "%s", put->etag);
     ossbridge_object_result_free(put);
