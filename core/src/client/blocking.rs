@@ -116,6 +116,8 @@ impl Client {
         fn abort_multipart_upload(&self, bucket: &str, key: &str, upload_id: &str) -> EmptyResult;
         /// See [`super::Client::list_parts`].
         fn list_parts(&self, bucket: &str, key: &str, upload_id: &str, options: &ListPartsOptions) -> ListPartsResult;
+        /// See [`super::Client::list_objects`].
+        fn list_objects(&self, bucket: &str, options: &ListObjectsOptions) -> ListObjectsPage;
         /// See [`super::Client::list_objects_v2`].
         fn list_objects_v2(&self, bucket: &str, options: &ListObjectsV2Options) -> ListObjectsV2Page;
         /// See [`super::Client::presign`].

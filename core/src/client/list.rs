@@ -1,31 +1,80 @@
-//! ListObjectsV2, one page or as a stream of pages.
+//! Object listings: ListObjects (V1, marker-based) and ListObjectsV2 (continuation tokens),
+//! one page per call or as a stream of pages.
 
+use bytes::Bytes;
 use futures::stream::{BoxStream, Stream, StreamExt};
 use reqwest::Method;
 
 use super::bucket::validate_bucket;
 use super::{Client, Request};
 use crate::error::Result;
-use crate::model::{ListObjectsV2Options, ListObjectsV2Page};
+use crate::model::{
+    ListObjectsOptions, ListObjectsPage, ListObjectsV2Options, ListObjectsV2Page, ResponseMeta,
+};
 
 impl Client {
+    /// One page of ListObjects (V1): oss2's `list_objects`, ali-oss's `list`.
+    pub async fn list_objects(
+        &self,
+        bucket: &str,
+        options: &ListObjectsOptions,
+    ) -> Result<ListObjectsPage> {
+        let (meta, body) = self.list_request(bucket, options.query()).await?;
+        ListObjectsPage::from_xml(&body, meta)
+    }
+
     /// One page of ListObjectsV2.
     pub async fn list_objects_v2(
         &self,
         bucket: &str,
         options: &ListObjectsV2Options,
     ) -> Result<ListObjectsV2Page> {
-        validate_bucket(bucket)?;
-        let mut req = Request::new(Method::GET, Some(bucket), None);
-        for (n, v) in options.query() {
-            req = req.query(&n, v);
-        }
-        let (meta, body) = self.send_collect(req).await?;
+        let (meta, body) = self.list_request(bucket, options.query()).await?;
         ListObjectsV2Page::from_xml(&body, meta)
     }
 
-    /// Every page of ListObjectsV2 as a stream, following continuation tokens. Pages are
-    /// fetched lazily, one request per page polled.
+    async fn list_request(
+        &self,
+        bucket: &str,
+        query: Vec<(String, String)>,
+    ) -> Result<(ResponseMeta, Bytes)> {
+        validate_bucket(bucket)?;
+        let mut req = Request::new(Method::GET, Some(bucket), None);
+        for (n, v) in query {
+            req = req.query(&n, v);
+        }
+        self.send_collect(req).await
+    }
+
+    /// Every page of ListObjects (V1) as a stream, following `next_marker`.
+    pub fn list_objects_pages(
+        &self,
+        bucket: &str,
+        options: ListObjectsOptions,
+    ) -> PageStream<ListObjectsPage> {
+        let client = self.clone();
+        let bucket = bucket.to_string();
+        PageStream::unfold(options, move |options| {
+            let client = client.clone();
+            let bucket = bucket.clone();
+            async move {
+                let page = client.list_objects(&bucket, &options).await?;
+                let next = match (&page.is_truncated, &page.next_marker) {
+                    // A marker that does not move would list the same page forever.
+                    (true, Some(marker)) if Some(marker) != options.marker.as_ref() => {
+                        Some(ListObjectsOptions {
+                            marker: Some(marker.clone()),
+                            ..options
+                        })
+                    }
+                    _ => None,
+                };
+                Ok((page, next))
+            }
+        })
+    }
+
+    /// Every page of ListObjectsV2 as a stream, following continuation tokens.
     pub fn list_objects_v2_pages(
         &self,
         bucket: &str,
@@ -33,50 +82,64 @@ impl Client {
     ) -> ListObjectsV2Stream {
         let client = self.clone();
         let bucket = bucket.to_string();
-        let state = Some(options);
-        let inner = futures::stream::unfold(state, move |state| {
+        PageStream::unfold(options, move |options| {
             let client = client.clone();
             let bucket = bucket.clone();
             async move {
-                let options = state?;
-                match client.list_objects_v2(&bucket, &options).await {
-                    Ok(page) => {
-                        let next = match (&page.is_truncated, &page.next_continuation_token) {
-                            (true, Some(token))
-                                if Some(token) != options.continuation_token.as_ref() =>
-                            {
-                                Some(ListObjectsV2Options {
-                                    continuation_token: Some(token.clone()),
-                                    ..options
-                                })
-                            }
-                            _ => None,
-                        };
-                        Some((Ok(page), next))
+                let page = client.list_objects_v2(&bucket, &options).await?;
+                let next = match (&page.is_truncated, &page.next_continuation_token) {
+                    (true, Some(token)) if Some(token) != options.continuation_token.as_ref() => {
+                        Some(ListObjectsV2Options {
+                            continuation_token: Some(token.clone()),
+                            ..options
+                        })
                     }
+                    _ => None,
+                };
+                Ok((page, next))
+            }
+        })
+    }
+}
+
+/// A stream of ListObjectsV2 pages.
+pub type ListObjectsV2Stream = PageStream<ListObjectsV2Page>;
+
+/// A stream of listing pages, fetched lazily (one request per page polled); it ends after
+/// the last page or the first error.
+pub struct PageStream<P> {
+    inner: BoxStream<'static, Result<P>>,
+}
+
+impl<P: Send + 'static> PageStream<P> {
+    /// `fetch(options)` returns a page and the options of the next one, if any.
+    fn unfold<O, F, Fut>(first: O, fetch: F) -> Self
+    where
+        O: Send + 'static,
+        F: Fn(O) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(P, Option<O>)>> + Send + 'static,
+    {
+        let inner = futures::stream::unfold(Some(first), move |state| {
+            let fetched = state.map(&fetch);
+            async move {
+                match fetched?.await {
+                    Ok((page, next)) => Some((Ok(page), next)),
                     Err(e) => Some((Err(e), None)),
                 }
             }
         })
         .boxed();
-        ListObjectsV2Stream { inner }
+        PageStream { inner }
     }
-}
 
-/// A stream of ListObjectsV2 pages; it ends after the last page or the first error.
-pub struct ListObjectsV2Stream {
-    inner: BoxStream<'static, Result<ListObjectsV2Page>>,
-}
-
-impl ListObjectsV2Stream {
     /// The next page, `None` after the last.
-    pub async fn next_page(&mut self) -> Option<Result<ListObjectsV2Page>> {
+    pub async fn next_page(&mut self) -> Option<Result<P>> {
         self.inner.next().await
     }
 }
 
-impl Stream for ListObjectsV2Stream {
-    type Item = Result<ListObjectsV2Page>;
+impl<P> Stream for PageStream<P> {
+    type Item = Result<P>;
 
     fn poll_next(
         mut self: std::pin::Pin<&mut Self>,

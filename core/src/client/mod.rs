@@ -19,7 +19,7 @@ mod presign;
 pub(crate) mod progress;
 
 pub use body::Body;
-pub use list::ListObjectsV2Stream;
+pub use list::{ListObjectsV2Stream, PageStream};
 pub use multipart::MAX_PART_NUMBER;
 pub use object::ObjectStream;
 pub(crate) use object::{body_buffer, temp_path_for};

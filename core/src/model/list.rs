@@ -1,4 +1,5 @@
-//! ListObjectsV2.
+//! ListObjects (V1, marker-based: oss2's `list_objects`, ali-oss's `list`, the C++ SDK's
+//! `ListObjects`) and ListObjectsV2.
 
 use super::xml::Element;
 use super::ResponseMeta;
@@ -62,21 +63,7 @@ pub struct ListObjectsV2Page {
 impl ListObjectsV2Page {
     pub fn from_xml(body: &[u8], meta: ResponseMeta) -> Result<Self> {
         let root = Element::parse(body, "ListBucketResult")?;
-        let mut objects = Vec::new();
-        for c in root.children_named("Contents") {
-            objects.push(ObjectSummary {
-                key: c.string("Key"),
-                size: c.number("Size")?.unwrap_or(0),
-                etag: c.string("ETag"),
-                last_modified: c.string("LastModified"),
-                storage_class: c.string("StorageClass"),
-                object_type: c.string("Type"),
-            });
-        }
-        let common_prefixes = root
-            .children_named("CommonPrefixes")
-            .map(|p| p.string("Prefix"))
-            .collect();
+        let (objects, common_prefixes) = entries(&root)?;
         Ok(ListObjectsV2Page {
             key_count: root.number("KeyCount")?.unwrap_or(objects.len() as u64),
             objects,
@@ -85,5 +72,117 @@ impl ListObjectsV2Page {
             next_continuation_token: root.text_of("NextContinuationToken"),
             meta,
         })
+    }
+}
+
+/// Options of ListObjects (V1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListObjectsOptions {
+    pub prefix: Option<String>,
+    pub delimiter: Option<String>,
+    /// List keys after this one; the previous page's `next_marker` to continue.
+    pub marker: Option<String>,
+    /// Page size (OSS: 1-1000, default 100).
+    pub max_keys: Option<u32>,
+}
+
+impl ListObjectsOptions {
+    pub(crate) fn query(&self) -> Vec<(String, String)> {
+        let mut q = Vec::new();
+        let mut push = |name: &str, v: Option<String>| {
+            if let Some(v) = v {
+                q.push((name.to_string(), v));
+            }
+        };
+        push("prefix", self.prefix.clone());
+        push("delimiter", self.delimiter.clone());
+        push("marker", self.marker.clone());
+        push("max-keys", self.max_keys.map(|m| m.to_string()));
+        q
+    }
+}
+
+/// One page of ListObjects (V1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListObjectsPage {
+    pub objects: Vec<ObjectSummary>,
+    pub common_prefixes: Vec<String>,
+    pub is_truncated: bool,
+    /// Where the next page starts (pass as `marker`); `None` on the last page.
+    pub next_marker: Option<String>,
+    pub meta: ResponseMeta,
+}
+
+impl ListObjectsPage {
+    pub fn from_xml(body: &[u8], meta: ResponseMeta) -> Result<Self> {
+        let root = Element::parse(body, "ListBucketResult")?;
+        let (objects, common_prefixes) = entries(&root)?;
+        let is_truncated = root.flag("IsTruncated");
+        Ok(ListObjectsPage {
+            // OSS sends NextMarker on every truncated page; an S3-style server sends it only
+            // with a delimiter, and the last entry is then the marker to continue from.
+            next_marker: if is_truncated {
+                root.text_of("NextMarker")
+                    .filter(|m| !m.is_empty())
+                    .or_else(|| last_entry(&objects, &common_prefixes))
+            } else {
+                None
+            },
+            objects,
+            common_prefixes,
+            is_truncated,
+            meta,
+        })
+    }
+}
+
+/// The greater of the last key and the last common prefix (each list is sorted).
+fn last_entry(objects: &[ObjectSummary], common_prefixes: &[String]) -> Option<String> {
+    let key = objects.last().map(|o| o.key.clone());
+    let prefix = common_prefixes.last().cloned();
+    key.max(prefix)
+}
+
+/// The `Contents` and `CommonPrefixes` of either listing version.
+fn entries(root: &Element) -> Result<(Vec<ObjectSummary>, Vec<String>)> {
+    let mut objects = Vec::new();
+    for c in root.children_named("Contents") {
+        objects.push(ObjectSummary {
+            key: c.string("Key"),
+            size: c.number("Size")?.unwrap_or(0),
+            etag: c.string("ETag"),
+            last_modified: c.string("LastModified"),
+            storage_class: c.string("StorageClass"),
+            object_type: c.string("Type"),
+        });
+    }
+    let common_prefixes = root
+        .children_named("CommonPrefixes")
+        .map(|p| p.string("Prefix"))
+        .collect();
+    Ok((objects, common_prefixes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(xml: &str) -> ListObjectsPage {
+        ListObjectsPage::from_xml(xml.as_bytes(), ResponseMeta::default()).unwrap()
+    }
+
+    #[test]
+    fn next_marker_from_oss_or_from_the_last_entry() {
+        let oss = "<ListBucketResult><IsTruncated>true</IsTruncated><NextMarker>k2</NextMarker>\
+                   <Contents><Key>k1</Key><Size>5</Size></Contents></ListBucketResult>";
+        assert_eq!(page(oss).next_marker.as_deref(), Some("k2"));
+        // S3-style servers omit NextMarker without a delimiter: continue after the last entry.
+        let s3 = "<ListBucketResult><IsTruncated>true</IsTruncated>\
+                  <Contents><Key>a</Key></Contents><Contents><Key>c</Key></Contents>\
+                  <CommonPrefixes><Prefix>b/</Prefix></CommonPrefixes></ListBucketResult>";
+        assert_eq!(page(s3).next_marker.as_deref(), Some("c"));
+        let done = "<ListBucketResult><IsTruncated>false</IsTruncated><NextMarker>x</NextMarker>\
+                    </ListBucketResult>";
+        assert_eq!(page(done).next_marker, None);
     }
 }
