@@ -456,6 +456,82 @@ typedef struct ossbridge_list_buckets_result {
 } ossbridge_list_buckets_result;
 
 /**
+ * Options of ossbridge_client_list_objects() (ListObjects V1). Zero-initialise and set what you
+ * need; a NULL options pointer lists the first page of the whole bucket.
+ */
+typedef struct ossbridge_list_objects_v1_options {
+  /**
+   * Only keys starting with this; NULL for all.
+   */
+  const char *prefix;
+  /**
+   * Groups keys that contain it after `prefix` into `common_prefixes` (usually "/"); NULL for
+   * a flat listing.
+   */
+  const char *delimiter;
+  /**
+   * List entries after this key (lexicographic order): the previous page's `next_marker` to
+   * continue, or any key to start from; NULL from the start.
+   */
+  const char *marker;
+  /**
+   * Page size, objects plus common prefixes (OSS: 1-1000); 0 for OSS's default (100).
+   */
+  uint32_t max_keys;
+} ossbridge_list_objects_v1_options;
+
+/**
+ * One object of a ListObjects or ListObjectsV2 page.
+ */
+typedef struct ossbridge_object_summary {
+  const char *key;
+  uint64_t size;
+  /**
+   * The ETag, quotes included as OSS sent them.
+   */
+  const char *etag;
+  /**
+   * ISO 8601, e.g. "2026-11-27T03:40:00.000Z".
+   */
+  const char *last_modified;
+  /**
+   * "Standard", "IA", "Archive"...
+   */
+  const char *storage_class;
+  /**
+   * "Normal", "Multipart", "Appendable"...
+   */
+  const char *object_type;
+} ossbridge_object_summary;
+
+/**
+ * One page of ListObjects (V1). Release with ossbridge_list_objects_v1_result_free().
+ */
+typedef struct ossbridge_list_objects_v1_result {
+  uint16_t http_status;
+  const char *request_id;
+  /**
+   * `objects_len` objects in key order; NULL when 0.
+   */
+  const struct ossbridge_object_summary *objects;
+  size_t objects_len;
+  /**
+   * With a delimiter: the groups of keys, each ending with the delimiter; NULL when 0.
+   */
+  const char *const *common_prefixes;
+  size_t common_prefixes_len;
+  /**
+   * More entries follow: pass `next_marker` as the next call's `marker`.
+   */
+  bool is_truncated;
+  /**
+   * OSS's NextMarker (a key or, with a delimiter, possibly a common prefix); NULL when the
+   * listing is complete.
+   */
+  const char *next_marker;
+} ossbridge_list_objects_v1_result;
+
+/**
  * Options of ossbridge_client_list_objects_v2(). Zero-initialise and set what you need; a NULL
  * options pointer lists the first page of the whole bucket.
  */
@@ -483,30 +559,6 @@ typedef struct ossbridge_list_objects_options {
    */
   uint32_t max_keys;
 } ossbridge_list_objects_options;
-
-/**
- * One object of a ListObjectsV2 page.
- */
-typedef struct ossbridge_object_summary {
-  const char *key;
-  uint64_t size;
-  /**
-   * The ETag, quotes included as OSS sent them.
-   */
-  const char *etag;
-  /**
-   * ISO 8601, e.g. "2026-11-27T03:40:00.000Z".
-   */
-  const char *last_modified;
-  /**
-   * "Standard", "IA", "Archive"...
-   */
-  const char *storage_class;
-  /**
-   * "Normal", "Multipart", "Appendable"...
-   */
-  const char *object_type;
-} ossbridge_object_summary;
 
 /**
  * One page of ListObjectsV2. Release with ossbridge_list_objects_result_free().
@@ -854,6 +906,18 @@ enum ossbridge_status ossbridge_client_list_buckets(const struct ossbridge_clien
                                                     struct ossbridge_error **error_out);
 
 /**
+ * Lists one page of the objects in `bucket` (ListObjects, V1: oss2's `list_objects`, the C++
+ * SDK's `ListObjects`). `options` may be NULL; `result_out` is required. For the next page,
+ * call again with the same options and `marker` set to the result's `next_marker` while
+ * `is_truncated`.
+ */
+enum ossbridge_status ossbridge_client_list_objects(const struct ossbridge_client *client,
+                                                    const char *bucket,
+                                                    const struct ossbridge_list_objects_v1_options *options,
+                                                    struct ossbridge_list_objects_v1_result **result_out,
+                                                    struct ossbridge_error **error_out);
+
+/**
  * Lists one page of the objects in `bucket` (ListObjectsV2). `options` may be NULL;
  * `result_out` is required. For the next page, call again with the same options and
  * `continuation_token` set to the result's `next_continuation_token` while `is_truncated`.
@@ -868,6 +932,11 @@ enum ossbridge_status ossbridge_client_list_objects_v2(const struct ossbridge_cl
  * Releases a ListBuckets result. NULL is allowed.
  */
 void ossbridge_list_buckets_result_free(struct ossbridge_list_buckets_result *result);
+
+/**
+ * Releases a ListObjects (V1) result. NULL is allowed.
+ */
+void ossbridge_list_objects_v1_result_free(struct ossbridge_list_objects_v1_result *result);
 
 /**
  * Releases a ListObjectsV2 result. NULL is allowed.

@@ -1,10 +1,11 @@
-//! Listing: ListBuckets and ListObjectsV2, one page per call; the caller follows
-//! `next_marker` / `next_continuation_token` for the next page.
+//! Listing: ListBuckets, ListObjects (V1, marker-based) and ListObjectsV2, one page per call; the
+//! caller follows `next_marker` / `next_continuation_token` for the next page.
 
 use std::ffi::c_char;
 
 use ossbridge_core::model::{
-    ListBucketsOptions, ListBucketsResult, ListObjectsV2Options, ListObjectsV2Page,
+    ListBucketsOptions, ListBucketsResult, ListObjectsOptions, ListObjectsPage,
+    ListObjectsV2Options, ListObjectsV2Page, ObjectSummary,
 };
 use ossbridge_core::Error;
 
@@ -78,7 +79,7 @@ pub struct ossbridge_list_objects_options {
     pub max_keys: u32,
 }
 
-/// One object of a ListObjectsV2 page.
+/// One object of a ListObjects or ListObjectsV2 page.
 #[repr(C)]
 pub struct ossbridge_object_summary {
     pub key: *const c_char,
@@ -111,6 +112,41 @@ pub struct ossbridge_list_objects_result {
     pub is_truncated: bool,
     /// NULL when the listing is complete.
     pub next_continuation_token: *const c_char,
+}
+
+/// Options of ossbridge_client_list_objects() (ListObjects V1). Zero-initialise and set what you
+/// need; a NULL options pointer lists the first page of the whole bucket.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ossbridge_list_objects_v1_options {
+    /// Only keys starting with this; NULL for all.
+    pub prefix: *const c_char,
+    /// Groups keys that contain it after `prefix` into `common_prefixes` (usually "/"); NULL for
+    /// a flat listing.
+    pub delimiter: *const c_char,
+    /// List entries after this key (lexicographic order): the previous page's `next_marker` to
+    /// continue, or any key to start from; NULL from the start.
+    pub marker: *const c_char,
+    /// Page size, objects plus common prefixes (OSS: 1-1000); 0 for OSS's default (100).
+    pub max_keys: u32,
+}
+
+/// One page of ListObjects (V1). Release with ossbridge_list_objects_v1_result_free().
+#[repr(C)]
+pub struct ossbridge_list_objects_v1_result {
+    pub http_status: u16,
+    pub request_id: *const c_char,
+    /// `objects_len` objects in key order; NULL when 0.
+    pub objects: *const ossbridge_object_summary,
+    pub objects_len: usize,
+    /// With a delimiter: the groups of keys, each ending with the delimiter; NULL when 0.
+    pub common_prefixes: *const *const c_char,
+    pub common_prefixes_len: usize,
+    /// More entries follow: pass `next_marker` as the next call's `marker`.
+    pub is_truncated: bool,
+    /// OSS's NextMarker (a key or, with a delimiter, possibly a common prefix); NULL when the
+    /// listing is complete.
+    pub next_marker: *const c_char,
 }
 
 fn max_keys(value: u32) -> Option<u32> {
@@ -151,6 +187,23 @@ unsafe fn list_objects_options_from_c(
     })
 }
 
+unsafe fn list_objects_v1_options_from_c(
+    options: *const ossbridge_list_objects_v1_options,
+) -> Result<ListObjectsOptions, Error> {
+    if options.is_null() {
+        return Ok(ListObjectsOptions::default());
+    }
+    // SAFETY: non-NULL, caller contract.
+    let o = unsafe { &*options };
+    let text = |ptr, name| unsafe { optional_str(ptr, name) }.map(|s| s.map(str::to_string));
+    Ok(ListObjectsOptions {
+        prefix: text(o.prefix, "options.prefix")?,
+        delimiter: text(o.delimiter, "options.delimiter")?,
+        marker: text(o.marker, "options.marker")?,
+        max_keys: max_keys(o.max_keys),
+    })
+}
+
 fn from_list_buckets(result: ListBucketsResult) -> *mut ossbridge_list_buckets_result {
     let mut b = Builder::new();
     let buckets: Vec<ossbridge_bucket_summary> = result
@@ -180,10 +233,16 @@ fn from_list_buckets(result: ListBucketsResult) -> *mut ossbridge_list_buckets_r
     b.finish(public)
 }
 
-fn from_list_objects(page: ListObjectsV2Page) -> *mut ossbridge_list_objects_result {
-    let mut b = Builder::new();
-    let objects: Vec<ossbridge_object_summary> = page
-        .objects
+/// The objects and common prefixes of a page of either listing version, owned by `b`.
+struct PageEntries {
+    objects: *const ossbridge_object_summary,
+    objects_len: usize,
+    common_prefixes: *const *const c_char,
+    common_prefixes_len: usize,
+}
+
+fn page_entries(b: &mut Builder, objects: &[ObjectSummary], prefixes: &[String]) -> PageEntries {
+    let objects: Vec<ossbridge_object_summary> = objects
         .iter()
         .map(|o| ossbridge_object_summary {
             key: b.string(&o.key),
@@ -195,15 +254,42 @@ fn from_list_objects(page: ListObjectsV2Page) -> *mut ossbridge_list_objects_res
         })
         .collect();
     let (objects, objects_len) = b.array(objects);
-    let prefixes: Vec<*const c_char> = page.common_prefixes.iter().map(|p| b.string(p)).collect();
+    let prefixes: Vec<*const c_char> = prefixes.iter().map(|p| b.string(p)).collect();
     let (common_prefixes, common_prefixes_len) = b.array(prefixes);
-    let public = ossbridge_list_objects_result {
-        http_status: page.meta.status,
-        request_id: b.string(&page.meta.request_id),
+    PageEntries {
         objects,
         objects_len,
         common_prefixes,
         common_prefixes_len,
+    }
+}
+
+fn from_list_objects_v1(page: ListObjectsPage) -> *mut ossbridge_list_objects_v1_result {
+    let mut b = Builder::new();
+    let entries = page_entries(&mut b, &page.objects, &page.common_prefixes);
+    let public = ossbridge_list_objects_v1_result {
+        http_status: page.meta.status,
+        request_id: b.string(&page.meta.request_id),
+        objects: entries.objects,
+        objects_len: entries.objects_len,
+        common_prefixes: entries.common_prefixes,
+        common_prefixes_len: entries.common_prefixes_len,
+        is_truncated: page.is_truncated,
+        next_marker: b.optional(page.next_marker.as_deref().filter(|m| !m.is_empty())),
+    };
+    b.finish(public)
+}
+
+fn from_list_objects(page: ListObjectsV2Page) -> *mut ossbridge_list_objects_result {
+    let mut b = Builder::new();
+    let entries = page_entries(&mut b, &page.objects, &page.common_prefixes);
+    let public = ossbridge_list_objects_result {
+        http_status: page.meta.status,
+        request_id: b.string(&page.meta.request_id),
+        objects: entries.objects,
+        objects_len: entries.objects_len,
+        common_prefixes: entries.common_prefixes,
+        common_prefixes_len: entries.common_prefixes_len,
         key_count: page.key_count,
         is_truncated: page.is_truncated,
         next_continuation_token: b.optional(
@@ -234,6 +320,29 @@ pub unsafe extern "C" fn ossbridge_client_list_buckets(
     })
 }
 
+/// Lists one page of the objects in `bucket` (ListObjects, V1: oss2's `list_objects`, the C++
+/// SDK's `ListObjects`). `options` may be NULL; `result_out` is required. For the next page,
+/// call again with the same options and `marker` set to the result's `next_marker` while
+/// `is_truncated`.
+#[no_mangle]
+pub unsafe extern "C" fn ossbridge_client_list_objects(
+    client: *const ossbridge_client,
+    bucket: *const c_char,
+    options: *const ossbridge_list_objects_v1_options,
+    result_out: *mut *mut ossbridge_list_objects_v1_result,
+    error_out: *mut *mut ossbridge_error,
+) -> ossbridge_status {
+    boundary("ossbridge_client_list_objects", error_out, || {
+        let client = unsafe { client_ref(client) }?;
+        let bucket = unsafe { required_str(bucket, "bucket") }?;
+        let options = unsafe { list_objects_v1_options_from_c(options) }?;
+        required_out(result_out, "result_out")?;
+        let page = client.list_objects(bucket, &options)?;
+        unsafe { deliver(result_out, from_list_objects_v1(page)) };
+        Ok(())
+    })
+}
+
 /// Lists one page of the objects in `bucket` (ListObjectsV2). `options` may be NULL;
 /// `result_out` is required. For the next page, call again with the same options and
 /// `continuation_token` set to the result's `next_continuation_token` while `is_truncated`.
@@ -260,6 +369,14 @@ pub unsafe extern "C" fn ossbridge_client_list_objects_v2(
 #[no_mangle]
 pub unsafe extern "C" fn ossbridge_list_buckets_result_free(
     result: *mut ossbridge_list_buckets_result,
+) {
+    infallible((), || unsafe { owned::free(result) })
+}
+
+/// Releases a ListObjects (V1) result. NULL is allowed.
+#[no_mangle]
+pub unsafe extern "C" fn ossbridge_list_objects_v1_result_free(
+    result: *mut ossbridge_list_objects_v1_result,
 ) {
     infallible((), || unsafe { owned::free(result) })
 }
@@ -310,6 +427,36 @@ mod tests {
         assert_eq!(text(prefixes[1]), "b/");
         assert_eq!(text(r.next_continuation_token), "tok");
         unsafe { ossbridge_list_objects_result_free(result) };
+    }
+
+    #[test]
+    fn a_v1_page_carries_entries_and_the_next_marker() {
+        let page = ListObjectsPage {
+            objects: vec![ObjectSummary {
+                key: "a/1".into(),
+                size: 7,
+                ..Default::default()
+            }],
+            common_prefixes: vec!["b/".into()],
+            is_truncated: true,
+            next_marker: Some("b/".into()),
+            meta: ResponseMeta::default(),
+        };
+        let result = from_list_objects_v1(page);
+        let r = unsafe { &*result };
+        assert_eq!(r.objects_len, 1);
+        let objects = unsafe { std::slice::from_raw_parts(r.objects, 1) };
+        assert_eq!((text(objects[0].key), objects[0].size), ("a/1", 7));
+        assert_eq!(r.common_prefixes_len, 1);
+        assert_eq!(text(unsafe { *r.common_prefixes }), "b/");
+        assert!(r.is_truncated);
+        assert_eq!(text(r.next_marker), "b/");
+        unsafe { ossbridge_list_objects_v1_result_free(result) };
+
+        let last = from_list_objects_v1(ListObjectsPage::default());
+        let r = unsafe { &*last };
+        assert!(r.objects.is_null() && r.common_prefixes.is_null() && r.next_marker.is_null());
+        unsafe { ossbridge_list_objects_v1_result_free(last) };
     }
 
     #[test]
