@@ -14,8 +14,9 @@ use ossbridge_core::config::ClientConfig;
 use ossbridge_core::endpoint::AddressingStyle;
 use ossbridge_core::model::{
     Acl, ByteRange, CompleteMultipartUploadOptions, CompletedPart, CopyObjectOptions,
-    GetObjectOptions, InitiateMultipartUploadOptions, ListBucketsOptions, ListObjectsV2Options,
-    PresignOptions, PutBucketOptions, PutObjectOptions, ServerSideEncryptionRule,
+    GetObjectOptions, InitiateMultipartUploadOptions, ListBucketsOptions, ListObjectsOptions,
+    ListObjectsV2Options, ObjectSummary, PresignOptions, PutBucketOptions, PutObjectOptions,
+    ServerSideEncryptionRule,
 };
 use ossbridge_core::model::{AppendObjectOptions, HeadObjectOptions};
 use ossbridge_core::sse::AppendEncryption;
@@ -557,6 +558,33 @@ impl NativeBucket {
         })
     }
 
+    #[pyo3(signature = (prefix = None, delimiter = None, marker = None, max_keys = None, awaitable = false))]
+    fn list_objects<'py>(
+        &self,
+        py: Python<'py>,
+        prefix: Option<String>,
+        delimiter: Option<String>,
+        marker: Option<String>,
+        max_keys: Option<u32>,
+        awaitable: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (client, bucket) = (self.client.get()?, self.bucket.clone());
+        let options = ListObjectsOptions {
+            prefix,
+            delimiter,
+            marker,
+            max_keys,
+        };
+        run(py, awaitable, async move {
+            let page = client.list_objects(&bucket, &options).await.py()?;
+            Ok(Fields::meta(&page.meta)
+                .with("objects", object_summaries(page.objects))
+                .with("common_prefixes", page.common_prefixes)
+                .with("is_truncated", page.is_truncated)
+                .with("next_marker", page.next_marker))
+        })
+    }
+
     #[pyo3(signature = (prefix = None, delimiter = None, continuation_token = None, start_after = None, fetch_owner = false, max_keys = None, awaitable = false))]
     #[allow(clippy::too_many_arguments)]
     fn list_objects_v2<'py>(
@@ -581,22 +609,8 @@ impl NativeBucket {
         };
         run(py, awaitable, async move {
             let page = client.list_objects_v2(&bucket, &options).await.py()?;
-            let objects: Vec<Value> = page
-                .objects
-                .into_iter()
-                .map(|o| {
-                    Fields::new()
-                        .with("key", o.key)
-                        .with("size", o.size)
-                        .with("etag", o.etag)
-                        .with("last_modified", o.last_modified)
-                        .with("storage_class", o.storage_class)
-                        .with("type", o.object_type)
-                        .into()
-                })
-                .collect();
             Ok(Fields::meta(&page.meta)
-                .with("objects", Value::List(objects))
+                .with("objects", object_summaries(page.objects))
                 .with("common_prefixes", page.common_prefixes)
                 .with("is_truncated", page.is_truncated)
                 .with("next_continuation_token", page.next_continuation_token)
@@ -831,4 +845,23 @@ impl NativeBucket {
         })
         .map(|p| p.url)
     }
+}
+
+/// A listing page's objects as the dicts `models.SimplifiedObjectInfo` is built from.
+fn object_summaries(objects: Vec<ObjectSummary>) -> Value {
+    Value::List(
+        objects
+            .into_iter()
+            .map(|o| {
+                Fields::new()
+                    .with("key", o.key)
+                    .with("size", o.size)
+                    .with("etag", o.etag)
+                    .with("last_modified", o.last_modified)
+                    .with("storage_class", o.storage_class)
+                    .with("type", o.object_type)
+                    .into()
+            })
+            .collect(),
+    )
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import credentials, crypto, exceptions, models
 from ._calls import ResumableStore
-from .api import Bucket, CryptoBucket, ObjectIteratorV2, Service, resumable_download, resumable_upload
+from .api import Bucket, CryptoBucket, ObjectIterator, ObjectIteratorV2, Service, resumable_download, resumable_upload
 from ._ossbridge import (
     Auth,
     AuthBase,
@@ -37,6 +37,7 @@ __all__ = [
     "AliKMSProvider",
     "Bucket",
     "CryptoBucket",
+    "ObjectIterator",
     "ObjectIteratorV2",
     "RsaProvider",
     "ResumableStore",

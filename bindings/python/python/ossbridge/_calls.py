@@ -24,6 +24,7 @@ from .models import (
     HeadObjectResult,
     InitMultipartUploadResult,
     ListBucketsResult,
+    ListObjectsResult,
     ListObjectsV2Result,
     ListPartsResult,
     PartInfo,
@@ -269,7 +270,17 @@ class BucketCalls:
             raise ClientError("key_list must not be empty")
         return Call(self.native.batch_delete_objects, (list(key_list),), {}, BatchDeleteObjectsResult)
 
+    def list_objects(self, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100, headers: HeadersArg = None) -> Call[ListObjectsResult]:
+        _unsupported("headers", headers)
+        return Call(
+            self.native.list_objects,
+            (),
+            {"prefix": prefix or None, "delimiter": delimiter or None, "marker": marker or None, "max_keys": max_keys},
+            ListObjectsResult,
+        )
+
     def list_objects_v2(self, prefix: str = "", delimiter: str = "", continuation_token: str = "", start_after: str = "", fetch_owner: bool = False, encoding_type: str = "url", max_keys: int = 100, headers: HeadersArg = None) -> Call[ListObjectsV2Result]:
+        _unsupported("headers", headers)
         return Call(
             self.native.list_objects_v2,
             (),

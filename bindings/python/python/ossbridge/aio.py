@@ -21,6 +21,7 @@ from .models import (
     HeadObjectResult,
     InitMultipartUploadResult,
     ListBucketsResult,
+    ListObjectsResult,
     ListObjectsV2Result,
     ListPartsResult,
     MultipartUploadCryptoContext,
@@ -145,6 +146,9 @@ class Bucket:
 
     async def batch_delete_objects(self, key_list: Sequence[str], headers: HeadersArg = None) -> BatchDeleteObjectsResult:
         return await self._calls.batch_delete_objects(key_list, headers).run_async()
+
+    async def list_objects(self, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100, headers: HeadersArg = None) -> ListObjectsResult:
+        return await self._calls.list_objects(prefix, delimiter, marker, max_keys, headers).run_async()
 
     async def list_objects_v2(self, prefix: str = "", delimiter: str = "", continuation_token: str = "", start_after: str = "", fetch_owner: bool = False, encoding_type: str = "url", max_keys: int = 100, headers: HeadersArg = None) -> ListObjectsV2Result:
         return await self._calls.list_objects_v2(prefix, delimiter, continuation_token, start_after, fetch_owner, encoding_type, max_keys, headers).run_async()

@@ -20,6 +20,7 @@ from .models import (
     HeadObjectResult,
     InitMultipartUploadResult,
     ListBucketsResult,
+    ListObjectsResult,
     ListObjectsV2Result,
     ListPartsResult,
     MultipartUploadCryptoContext,
@@ -30,7 +31,7 @@ from .models import (
     SimplifiedObjectInfo,
 )
 
-__all__ = ["Bucket", "CryptoBucket", "ObjectIteratorV2", "Service", "resumable_download", "resumable_upload"]
+__all__ = ["Bucket", "CryptoBucket", "ObjectIterator", "ObjectIteratorV2", "Service", "resumable_download", "resumable_upload"]
 
 
 class Service:
@@ -118,6 +119,9 @@ class Bucket:
 
     def batch_delete_objects(self, key_list: Sequence[str], headers: HeadersArg = None) -> BatchDeleteObjectsResult:
         return self._calls.batch_delete_objects(key_list, headers).run()
+
+    def list_objects(self, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100, headers: HeadersArg = None) -> ListObjectsResult:
+        return self._calls.list_objects(prefix, delimiter, marker, max_keys, headers).run()
 
     def list_objects_v2(self, prefix: str = "", delimiter: str = "", continuation_token: str = "", start_after: str = "", fetch_owner: bool = False, encoding_type: str = "url", max_keys: int = 100, headers: HeadersArg = None) -> ListObjectsV2Result:
         return self._calls.list_objects_v2(prefix, delimiter, continuation_token, start_after, fetch_owner, encoding_type, max_keys, headers).run()
@@ -210,6 +214,41 @@ class CryptoBucket(Bucket):
         raise ClientError("CryptoBucket does not support copy_object: copy with a plain Bucket, the metadata travels with the object")
 
 
+class ObjectIterator:
+    """oss2's ``ObjectIterator`` (ListObjects V1, marker-based): every object under ``prefix``
+    and, with a ``delimiter``, every common prefix as a :class:`SimplifiedObjectInfo` whose
+    ``is_prefix()`` is true, each page's entries in key order, fetching pages lazily.
+    ``max_retries`` is accepted for oss2 compatibility; the core already retries each page."""
+
+    def __init__(self, bucket: Bucket, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100, max_retries: Optional[int] = None, headers: HeadersArg = None) -> None:
+        self.bucket = bucket
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.max_keys = max_keys
+        self.headers = headers
+        self.next_marker = marker
+        self.is_truncated = True
+        self._entries: List[SimplifiedObjectInfo] = []
+
+    def __iter__(self) -> Iterator[SimplifiedObjectInfo]:
+        return self
+
+    def __next__(self) -> SimplifiedObjectInfo:
+        while not self._entries:
+            if not self.is_truncated:
+                raise StopIteration
+            page = self.bucket.list_objects(self.prefix, self.delimiter, self.next_marker, self.max_keys, self.headers)
+            self._entries = _page_entries(page.object_list, page.prefix_list)
+            self.is_truncated, self.next_marker = page.is_truncated, page.next_marker
+        return self._entries.pop(0)
+
+
+def _page_entries(objects: List[SimplifiedObjectInfo], prefixes: List[str]) -> List[SimplifiedObjectInfo]:
+    """A page's objects and common prefixes merged in key order, as oss2's iterators yield them."""
+    entries = objects + [SimplifiedObjectInfo(p, None, None, None, None, None) for p in prefixes]
+    return sorted(entries, key=lambda o: o.key)
+
+
 class ObjectIteratorV2:
     """Every object under ``prefix`` (and, with a ``delimiter``, every common prefix as a
     :class:`SimplifiedObjectInfo` whose ``is_prefix()`` is true), fetching pages lazily."""
@@ -233,8 +272,7 @@ class ObjectIteratorV2:
             if self._done:
                 raise StopIteration
             page = self.bucket.list_objects_v2(self.prefix, self.delimiter, self.next_continuation_token, self.start_after, self.fetch_owner, max_keys=self.max_keys)
-            prefixes = [SimplifiedObjectInfo(p, None, "", "", 0, "") for p in page.prefix_list]
-            self._entries = sorted(page.object_list + prefixes, key=lambda o: o.key)
+            self._entries = _page_entries(page.object_list, page.prefix_list)
             self.next_continuation_token = page.next_continuation_token or ""
             self._done = not page.is_truncated
         return self._entries.pop(0)

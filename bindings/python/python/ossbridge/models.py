@@ -238,7 +238,10 @@ class BatchDeleteObjectsResult(RequestResult):
 
 
 class SimplifiedObjectInfo:
-    def __init__(self, key: str, last_modified: Optional[int], etag: str, type: str, size: int, storage_class: str, owner: Any = None) -> None:
+    """One listing entry. A common prefix (from the iterators) has ``last_modified`` and the
+    other fields None, as in oss2; ``is_prefix()`` tells them apart."""
+
+    def __init__(self, key: str, last_modified: Optional[int], etag: Optional[str], type: Optional[str], size: Optional[int], storage_class: Optional[str], owner: Any = None, restore_info: Optional[str] = None) -> None:
         self.key = key
         self.last_modified = last_modified
         self.etag = etag
@@ -246,6 +249,7 @@ class SimplifiedObjectInfo:
         self.size = size
         self.storage_class = storage_class
         self.owner = owner
+        self.restore_info = restore_info
 
     def is_prefix(self) -> bool:
         return self.last_modified is None
@@ -254,16 +258,32 @@ class SimplifiedObjectInfo:
         return f"SimplifiedObjectInfo(key={self.key!r}, size={self.size})"
 
 
+def _object_list(resp: Mapping[str, Any]) -> List[SimplifiedObjectInfo]:
+    return [
+        SimplifiedObjectInfo(o["key"], iso8601_to_unixtime(o["last_modified"]), _unquote(o["etag"]) or "", o["type"], o["size"], o["storage_class"])
+        for o in resp["objects"]
+    ]
+
+
+class ListObjectsResult(RequestResult):
+    """A ListObjects (V1) page; pass ``next_marker`` as ``marker`` for the next one (it is
+    ``''`` on the last page, as in oss2)."""
+
+    def __init__(self, resp: Mapping[str, Any]) -> None:
+        super().__init__(resp)
+        self.is_truncated: bool = resp["is_truncated"]
+        self.next_marker: str = resp.get("next_marker") or ""
+        self.object_list: List[SimplifiedObjectInfo] = _object_list(resp)
+        self.prefix_list: List[str] = list(resp["common_prefixes"])
+
+
 class ListObjectsV2Result(RequestResult):
     def __init__(self, resp: Mapping[str, Any]) -> None:
         super().__init__(resp)
         self.is_truncated: bool = resp["is_truncated"]
         self.next_continuation_token: Optional[str] = resp.get("next_continuation_token")
         self.key_count: int = resp["key_count"]
-        self.object_list: List[SimplifiedObjectInfo] = [
-            SimplifiedObjectInfo(o["key"], iso8601_to_unixtime(o["last_modified"]), _unquote(o["etag"]) or "", o["type"], o["size"], o["storage_class"])
-            for o in resp["objects"]
-        ]
+        self.object_list: List[SimplifiedObjectInfo] = _object_list(resp)
         self.prefix_list: List[str] = list(resp["common_prefixes"])
 
 
