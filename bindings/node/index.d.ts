@@ -133,6 +133,32 @@ declare namespace OSS {
     res: ResponseInfo;
   }
 
+  /** ali-oss's list query (ListObjects V1). */
+  interface ListQuery {
+    prefix?: string;
+    /** List the keys after this one: the previous page's `nextMarker`. */
+    marker?: string;
+    delimiter?: string;
+    'max-keys'?: number | string;
+    maxKeys?: number | string;
+  }
+
+  /** Per-call options of `list` and `listV2`. */
+  interface ListOptions {
+    /** Whole-request timeout of this call: milliseconds or a duration such as '60s'. */
+    timeout?: number | string;
+  }
+
+  interface ListResult {
+    objects: ObjectMeta[];
+    /** Common prefixes (with a delimiter), or null when there are none. */
+    prefixes: string[] | null;
+    isTruncated: boolean;
+    /** Pass as `marker` for the next page; null on the last page. */
+    nextMarker: string | null;
+    res: ResponseInfo;
+  }
+
   interface ListV2Query {
     prefix?: string;
     delimiter?: string;
@@ -153,6 +179,8 @@ declare namespace OSS {
     type: string;
     size: number;
     storageClass: string;
+    /** Always null: the core's listing does not carry the owner yet. */
+    owner: { id: string; displayName: string } | null;
   }
 
   interface ListV2Result {
@@ -455,7 +483,8 @@ declare class OSS {
   copy(name: string, sourceName: string, bucketName?: string, options?: OSS.WriteOptions): Promise<OSS.CopyResult>;
   delete(name: string): Promise<{ res: OSS.ResponseInfo }>;
   deleteMulti(names: Array<string | { key: string }>, options?: { quiet?: boolean }): Promise<OSS.DeleteMultiResult>;
-  listV2(query?: OSS.ListV2Query): Promise<OSS.ListV2Result>;
+  list(query?: OSS.ListQuery | null, options?: OSS.ListOptions): Promise<OSS.ListResult>;
+  listV2(query?: OSS.ListV2Query | null, options?: OSS.ListOptions): Promise<OSS.ListV2Result>;
   signatureUrl(name: string, options?: OSS.SignatureUrlOptions): string;
   asyncSignatureUrl(name: string, options?: OSS.SignatureUrlOptions): Promise<string>;
 

@@ -47,7 +47,9 @@ export declare class NativeClient {
   copy(bucket: string | undefined | null, name: string, sourceBucket: string | undefined | null, sourceName: string, options?: WriteOptions | undefined | null): Promise<any>
   delete(bucket: string | undefined | null, name: string): Promise<any>
   deleteMulti(bucket: string | undefined | null, names: Array<string>, quiet?: boolean | undefined | null): Promise<any>
-  listV2(bucket: string | undefined | null, query: ListV2Query): Promise<any>
+  /** ListObjects (V1, marker-based): ali-oss's `list`. */
+  list(bucket: string | undefined | null, query: ListQuery, options?: CallOptions | undefined | null): Promise<any>
+  listV2(bucket: string | undefined | null, query: ListV2Query, options?: CallOptions | undefined | null): Promise<any>
   /** A presigned URL (ali-oss `signatureUrl`); `expires` in seconds. */
   signatureUrl(bucket: string | undefined | null, name: string, method?: string | undefined | null, expires?: number | undefined | null, headers?: Record<string, string> | undefined | null): Promise<string>
   /**
@@ -92,6 +94,12 @@ export declare class UploadSink {
   finish(): Promise<any>
   /** Fails the body (the source stream errored): the request is abandoned. */
   abort(reason: string): void
+}
+
+/** Per-call options of the listing calls (ali-oss's `options`). */
+export interface CallOptions {
+  /** Whole-request timeout for this call in milliseconds, instead of the client's. */
+  timeoutMs?: number
 }
 
 /** The constructor options ali-oss users pass (`timeout` already converted to ms by JS). */
@@ -153,6 +161,15 @@ export interface GetOptions {
 export interface GetResult {
   content?: Buffer
   result: any
+}
+
+/** ali-oss's list query (ListObjects V1), names normalised by the JS wrapper. */
+export interface ListQuery {
+  prefix?: string
+  delimiter?: string
+  /** List the keys after this one (the previous page's `nextMarker`). */
+  marker?: string
+  maxKeys?: number
 }
 
 /** ali-oss's listV2 query, names normalised by the JS wrapper. */

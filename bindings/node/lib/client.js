@@ -77,6 +77,37 @@ function sourceName(name, bucketName) {
   return [bucketName || null, name];
 }
 
+/** A listing query object; with `known`, a name outside it is an error (not silently dropped). */
+function listQuery(query, what, known) {
+  if (query === undefined || query === null) return {};
+  if (typeof query !== 'object') throw argumentError(`${what}: query must be an object`);
+  if (known) {
+    const unknown = Object.keys(query).filter((k) => query[k] !== undefined && !known.includes(k));
+    if (unknown.length) throw argumentError(`${what}: unsupported query ${unknown.map((k) => JSON.stringify(k)).join(', ')} (supported: ${known.join(', ')})`);
+  }
+  return query;
+}
+
+/** ali-oss sends 'max-keys' as given: a number or a numeric string. */
+function maxKeys(value) {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) {
+    throw argumentError(`max-keys must be a whole number (OSS: 1-1000), got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** ali-oss's per-call options of the listing calls: `timeout` (ms or '60s'); headers are not sent. */
+function callOptions(options, what) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object') throw argumentError(`${what}: options must be an object`);
+  if (options.headers && Object.keys(options.headers).length) {
+    throw argumentError(`${what}: options.headers is not supported (a listing sends no extra headers)`);
+  }
+  return { timeoutMs: timeoutMs(options.timeout) };
+}
+
 function getOptions(options = {}) {
   return { headers: stringMap(options.headers, 'options.headers') };
 }
@@ -315,18 +346,37 @@ class OSS {
     return call(() => this._native.deleteMulti(null, keys, !!options.quiet));
   }
 
-  listV2(query = {}) {
-    const num = (v) => (v === undefined || v === null ? undefined : Number(v));
-    return call(() =>
-      this._native.listV2(null, {
-        prefix: query.prefix,
-        delimiter: query.delimiter,
-        startAfter: query['start-after'] ?? query.startAfter,
-        maxKeys: num(query['max-keys'] ?? query.maxKeys),
-        continuationToken: query['continuation-token'] ?? query.continuationToken,
-        fetchOwner: query['fetch-owner'] === undefined ? undefined : !!query['fetch-owner'],
-      })
-    );
+  /**
+   * ListObjects (V1): query.prefix, marker, delimiter, 'max-keys'; options.timeout.
+   * Continue with `marker: result.nextMarker` while `isTruncated`.
+   */
+  list(query, options) {
+    return call(() => {
+      const q = listQuery(query, 'list', ['prefix', 'delimiter', 'marker', 'max-keys', 'maxKeys']);
+      return this._native.list(
+        null,
+        { prefix: q.prefix, delimiter: q.delimiter, marker: q.marker, maxKeys: maxKeys(q['max-keys'] ?? q.maxKeys) },
+        callOptions(options, 'list')
+      );
+    });
+  }
+
+  listV2(query, options) {
+    return call(() => {
+      const q = listQuery(query, 'listV2');
+      return this._native.listV2(
+        null,
+        {
+          prefix: q.prefix,
+          delimiter: q.delimiter,
+          startAfter: q['start-after'] ?? q.startAfter,
+          maxKeys: maxKeys(q['max-keys'] ?? q.maxKeys),
+          continuationToken: q['continuation-token'] ?? q.continuationToken,
+          fetchOwner: q['fetch-owner'] === undefined ? undefined : !!q['fetch-owner'],
+        },
+        callOptions(options, 'listV2')
+      );
+    });
   }
 
   /** A presigned URL (synchronous, as in ali-oss). options: expires (s, default 1800), method. */

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use napi::bindgen_prelude::Buffer;
@@ -16,9 +17,9 @@ use napi_derive::napi;
 use ossbridge_core::model::{
     content_type_for_path, AppendObjectOptions, ByteRange, CompleteMultipartUploadOptions,
     CompletedPart, CopyObjectOptions, GetObjectOptions, HeadObjectOptions,
-    InitiateMultipartUploadOptions, ListBucketsOptions, ListObjectsV2Options, MetadataDirective,
-    ObjectAttributes, PresignOptions, PutBucketOptions, PutObjectOptions, ResponseMeta,
-    ServerSideEncryptionRule,
+    InitiateMultipartUploadOptions, ListBucketsOptions, ListObjectsOptions, ListObjectsV2Options,
+    MetadataDirective, ObjectAttributes, ObjectSummary, PresignOptions, PutBucketOptions,
+    PutObjectOptions, ResponseMeta, ServerSideEncryptionRule,
 };
 use ossbridge_core::sse::{AppendEncryption, ServerSideEncryption};
 use ossbridge_core::transfer::{CheckpointCallback, UploadCheckpoint, UploadFileOptions};
@@ -165,6 +166,24 @@ pub struct ListV2Query {
     pub fetch_owner: Option<bool>,
 }
 
+/// ali-oss's list query (ListObjects V1), names normalised by the JS wrapper.
+#[napi(object)]
+pub struct ListQuery {
+    pub prefix: Option<String>,
+    pub delimiter: Option<String>,
+    /// List the keys after this one (the previous page's `nextMarker`).
+    pub marker: Option<String>,
+    pub max_keys: Option<u32>,
+}
+
+/// Per-call options of the listing calls (ali-oss's `options`).
+#[napi(object)]
+#[derive(Default)]
+pub struct CallOptions {
+    /// Whole-request timeout for this call in milliseconds, instead of the client's.
+    pub timeout_ms: Option<f64>,
+}
+
 #[napi(object)]
 pub struct MultipartOptions {
     pub parallel: Option<u32>,
@@ -202,6 +221,41 @@ impl NativeClient {
 
     fn url(&self, bucket: Option<&str>, key: Option<&str>) -> String {
         self.client.config().endpoint.url(bucket, key, &[])
+    }
+
+    /// The client to run one call with: this one, or for a per-call `timeout` a client
+    /// with that request timeout (same endpoint and credentials, its own connections).
+    fn client_for(&self, options: Option<&CallOptions>) -> napi::Result<Client> {
+        let Some(ms) = options.and_then(|o| o.timeout_ms) else {
+            return Ok(self.client.clone());
+        };
+        if !(ms.is_finite() && ms > 0.0) {
+            return Err(invalid_argument(format!(
+                "options.timeout must be a positive number of milliseconds, got {ms}"
+            )));
+        }
+        let mut config = self.client.config().clone();
+        config.request_timeout = Duration::from_secs_f64(ms / 1000.0);
+        Client::new(config).into_napi()
+    }
+
+    /// One entry of `objects` in ali-oss's list and listV2 results. The core's listing
+    /// carries no owner, so `owner` is null as ali-oss gives it when OSS sends none.
+    fn object_entry(&self, bucket: &str, o: &ObjectSummary) -> Value {
+        json!({
+            "name": o.key, "url": self.url(Some(bucket), Some(&o.key)),
+            "lastModified": o.last_modified, "etag": o.etag, "type": o.object_type,
+            "size": o.size, "storageClass": o.storage_class, "owner": null,
+        })
+    }
+}
+
+/// ali-oss's `prefixes`: null when there are none, as ali-oss leaves it.
+fn prefixes_or_null(common_prefixes: &[String]) -> Value {
+    if common_prefixes.is_empty() {
+        Value::Null
+    } else {
+        json!(common_prefixes)
     }
 }
 
@@ -644,10 +698,48 @@ impl NativeClient {
         Ok(json!({"deleted": deleted, "res": res(&r.meta, 0, &t)}))
     }
 
-    #[napi(js_name = "listV2")]
-    pub async fn list_v2(&self, bucket: Option<String>, query: ListV2Query) -> napi::Result<Value> {
+    /// ListObjects (V1, marker-based): ali-oss's `list`.
+    #[napi]
+    pub async fn list(
+        &self,
+        bucket: Option<String>,
+        query: ListQuery,
+        options: Option<CallOptions>,
+    ) -> napi::Result<Value> {
         let t = Timer::start();
         let bucket = self.bucket(bucket)?;
+        let client = self.client_for(options.as_ref())?;
+        let opts = ListObjectsOptions {
+            prefix: query.prefix,
+            delimiter: query.delimiter,
+            marker: query.marker,
+            max_keys: query.max_keys,
+        };
+        let r = client.list_objects(&bucket, &opts).await.into_napi()?;
+        let objects: Vec<Value> = r
+            .objects
+            .iter()
+            .map(|o| self.object_entry(&bucket, o))
+            .collect();
+        Ok(json!({
+            "res": res(&r.meta, 0, &t),
+            "objects": objects,
+            "prefixes": prefixes_or_null(&r.common_prefixes),
+            "nextMarker": r.next_marker,
+            "isTruncated": r.is_truncated,
+        }))
+    }
+
+    #[napi(js_name = "listV2")]
+    pub async fn list_v2(
+        &self,
+        bucket: Option<String>,
+        query: ListV2Query,
+        options: Option<CallOptions>,
+    ) -> napi::Result<Value> {
+        let t = Timer::start();
+        let bucket = self.bucket(bucket)?;
+        let client = self.client_for(options.as_ref())?;
         let continuation_token = query.continuation_token.clone();
         let opts = ListObjectsV2Options {
             prefix: query.prefix,
@@ -657,29 +749,15 @@ impl NativeClient {
             continuation_token: query.continuation_token,
             fetch_owner: query.fetch_owner.unwrap_or(false),
         };
-        let r = self
-            .client
-            .list_objects_v2(&bucket, &opts)
-            .await
-            .into_napi()?;
+        let r = client.list_objects_v2(&bucket, &opts).await.into_napi()?;
         let objects: Vec<Value> = r
             .objects
             .iter()
-            .map(|o| {
-                json!({
-                    "name": o.key, "url": self.url(Some(&bucket), Some(&o.key)), "lastModified": o.last_modified,
-                    "etag": o.etag, "type": o.object_type, "size": o.size, "storageClass": o.storage_class,
-                })
-            })
+            .map(|o| self.object_entry(&bucket, o))
             .collect();
-        let prefixes = if r.common_prefixes.is_empty() {
-            Value::Null
-        } else {
-            json!(r.common_prefixes)
-        };
         Ok(json!({
             "objects": objects,
-            "prefixes": prefixes,
+            "prefixes": prefixes_or_null(&r.common_prefixes),
             "isTruncated": r.is_truncated,
             "keyCount": r.key_count,
             "continuationToken": continuation_token,

@@ -48,6 +48,11 @@ async function guide(): Promise<void> {
   const deletedKey: string | undefined = multi.deleted[0]?.Key;
   const list = await client.listV2({ prefix: 'a/', 'max-keys': 10, delimiter: '/' });
   const names: string[] = list.objects.map((o) => o.name);
+  const v1 = await client.list({ prefix: 'a/', marker: 'a/1', 'max-keys': '10', delimiter: '/' }, { timeout: '30s' });
+  const next: string | null = v1.nextMarker;
+  const prefixes: string[] | null = v1.prefixes;
+  const owner: { id: string; displayName: string } | null = v1.objects[0].owner;
+  await client.list();
   const url: string = client.signatureUrl('buf', { expires: 60, method: 'PUT' });
 
   const init = await client.initMultipartUpload('mpu', { headers });
