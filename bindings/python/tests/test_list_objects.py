@@ -113,47 +113,67 @@ def test_errors_name_what_was_wrong(mode: Mode, auth, endpoint: str, bucket_name
 
 
 class CountingBucket:
-    """A Bucket whose list_objects calls are counted (the iterator fetches lazily)."""
+    """A Bucket whose list_objects calls are counted (the iterators fetch lazily)."""
 
-    def __init__(self, bucket: ossbridge.Bucket) -> None:
+    def __init__(self, bucket) -> None:  # type: ignore[no-untyped-def]
         self.bucket = bucket
         self.pages = 0
 
-    def list_objects(self, *args, **kwargs) -> ListObjectsResult:  # type: ignore[no-untyped-def]
+    def list_objects(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.pages += 1
         return self.bucket.list_objects(*args, **kwargs)
 
 
-def test_object_iterator_follows_next_marker_lazily(auth, endpoint: str, bucket_name: str) -> None:  # type: ignore[no-untyped-def]
-    bucket = ossbridge.Bucket(auth, endpoint, bucket_name)
-    for key in KEYS:
-        bucket.put_object(key, key)
-    counting = CountingBucket(bucket)
-    iterator = ossbridge.ObjectIterator(counting, max_keys=4)  # type: ignore[arg-type]
-    assert next(iterator).key == "a" and counting.pages == 1
-    rest = list(iterator)
-    assert ["a"] + [o.key for o in rest] == sorted(KEYS) and counting.pages == 3
-    assert not iterator.is_truncated and iterator.next_marker == ""
+def object_iterator(m: Mode, bucket, **kwargs):  # type: ignore[no-untyped-def]
+    import ossbridge.aio
 
-    # The prefix filter and the starting marker go to every page.
-    assert [o.key for o in ossbridge.ObjectIterator(bucket, prefix="b/", marker="b/1", max_keys=1)] == ["b/2", "b/3"]
-    assert list(ossbridge.ObjectIterator(bucket, prefix="nothing/")) == []
+    return (ossbridge.aio.ObjectIterator if m.is_async else ossbridge.ObjectIterator)(bucket, **kwargs)
 
 
-def test_object_iterator_yields_common_prefixes_as_oss2_does(auth, endpoint: str, bucket_name: str) -> None:  # type: ignore[no-untyped-def]
-    bucket = ossbridge.Bucket(auth, endpoint, bucket_name)
-    for key in KEYS:
-        bucket.put_object(key, key)
-    # max_keys=2 makes pages end on a common prefix; each prefix comes once, in key order.
-    entries = list(ossbridge.ObjectIterator(bucket, delimiter="/", max_keys=2))
-    assert [(o.key, o.is_prefix()) for o in entries] == [
-        ("a", False), ("b/", True), ("c", False), ("d/", True), ("e", False), ("f g+h%", False), ("zz/", True),
-    ]
-    # One page: its objects and common prefixes merged in key order.
-    assert [o.key for o in ossbridge.ObjectIterator(bucket, delimiter="/")] == [o.key for o in entries]
-    prefix = entries[1]
-    # oss2 builds a prefix entry as SimplifiedObjectInfo(prefix, None, None, None, None, None).
-    assert (prefix.last_modified, prefix.etag, prefix.type, prefix.size, prefix.storage_class) == (None,) * 5
-    assert entries[0].size == 1 and entries[0].etag
-    with pytest.raises(exceptions.NoSuchBucket):
-        list(ossbridge.ObjectIterator(ossbridge.Bucket(auth, endpoint, unique_bucket_name())))
+async def collect(m: Mode, iterator) -> "list[SimplifiedObjectInfo]":  # type: ignore[no-untyped-def]
+    if m.is_async:
+        return [o async for o in iterator]
+    return list(iterator)
+
+
+async def first(m: Mode, iterator) -> SimplifiedObjectInfo:  # type: ignore[no-untyped-def]
+    return await iterator.__anext__() if m.is_async else next(iterator)
+
+
+def test_object_iterator_follows_next_marker_lazily(mode: Mode, auth, endpoint: str, bucket_name: str) -> None:  # type: ignore[no-untyped-def]
+    async def scenario(m: Mode) -> None:
+        bucket = m.bucket(auth, endpoint, bucket_name)
+        await put_keys(m, bucket, KEYS)
+        counting = CountingBucket(bucket)
+        iterator = object_iterator(m, counting, max_keys=4)
+        assert (await first(m, iterator)).key == "a" and counting.pages == 1
+        rest = await collect(m, iterator)
+        assert ["a"] + [o.key for o in rest] == sorted(KEYS) and counting.pages == 3
+        assert not iterator.is_truncated and iterator.next_marker == ""
+
+        # The prefix filter and the starting marker go to every page.
+        assert [o.key for o in await collect(m, object_iterator(m, bucket, prefix="b/", marker="b/1", max_keys=1))] == ["b/2", "b/3"]
+        assert await collect(m, object_iterator(m, bucket, prefix="nothing/")) == []
+
+    mode.run(scenario)
+
+
+def test_object_iterator_yields_common_prefixes_as_oss2_does(mode: Mode, auth, endpoint: str, bucket_name: str) -> None:  # type: ignore[no-untyped-def]
+    async def scenario(m: Mode) -> None:
+        bucket = m.bucket(auth, endpoint, bucket_name)
+        await put_keys(m, bucket, KEYS)
+        # max_keys=2 makes pages end on a common prefix; each prefix comes once, in key order.
+        entries = await collect(m, object_iterator(m, bucket, delimiter="/", max_keys=2))
+        assert [(o.key, o.is_prefix()) for o in entries] == [
+            ("a", False), ("b/", True), ("c", False), ("d/", True), ("e", False), ("f g+h%", False), ("zz/", True),
+        ]
+        # One page: its objects and common prefixes merged in key order.
+        assert [o.key for o in await collect(m, object_iterator(m, bucket, delimiter="/"))] == [o.key for o in entries]
+        prefix = entries[1]
+        # oss2 builds a prefix entry as SimplifiedObjectInfo(prefix, None, None, None, None, None).
+        assert (prefix.last_modified, prefix.etag, prefix.type, prefix.size, prefix.storage_class) == (None,) * 5
+        assert entries[0].size == 1 and entries[0].etag
+        with pytest.raises(exceptions.NoSuchBucket):
+            await collect(m, object_iterator(m, m.bucket(auth, endpoint, unique_bucket_name())))
+
+    mode.run(scenario)

@@ -8,7 +8,7 @@ Mirrors ``ossbridge/api.py`` method for method: keep the two in step.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict, Mapping, Optional, Sequence
+from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Sequence
 
 from ._calls import BucketCalls, ByteRange, CryptoBucketCalls, _unsupported, HeadersArg, ProgressCallback, ResumableStore, list_buckets_call, service_native
 from .exceptions import ClientError, NotFound
@@ -29,9 +29,11 @@ from .models import (
     PutObjectResult,
     RequestResult,
     ServerSideEncryptionRule,
+    SimplifiedObjectInfo,
+    listing_entries,
 )
 
-__all__ = ["AsyncGetObjectResult", "Bucket", "CryptoBucket", "Service", "resumable_download", "resumable_upload"]
+__all__ = ["AsyncGetObjectResult", "Bucket", "CryptoBucket", "ObjectIterator", "Service", "resumable_download", "resumable_upload"]
 
 
 class AsyncGetObjectResult(HeadObjectResult):
@@ -228,6 +230,34 @@ class CryptoBucket(Bucket):
 
     async def copy_object(self, source_bucket_name: str, source_key: str, target_key: str, headers: HeadersArg = None, params: Any = None) -> PutObjectResult:
         raise ClientError("CryptoBucket does not support copy_object: copy with a plain Bucket, the metadata travels with the object")
+
+
+class ObjectIterator:
+    """``ossbridge.ObjectIterator`` for ``async for``: every object under ``prefix`` and, with a
+    ``delimiter``, every common prefix (``is_prefix()`` true), each page in key order, pages
+    fetched lazily by following ``next_marker``."""
+
+    def __init__(self, bucket: Bucket, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100, max_retries: Optional[int] = None, headers: HeadersArg = None) -> None:
+        self.bucket = bucket
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.max_keys = max_keys
+        self.headers = headers
+        self.next_marker = marker
+        self.is_truncated = True
+        self._entries: List[SimplifiedObjectInfo] = []
+
+    def __aiter__(self) -> "ObjectIterator":
+        return self
+
+    async def __anext__(self) -> SimplifiedObjectInfo:
+        while not self._entries:
+            if not self.is_truncated:
+                raise StopAsyncIteration
+            page = await self.bucket.list_objects(self.prefix, self.delimiter, self.next_marker, self.max_keys, self.headers)
+            self._entries = listing_entries(page.object_list, page.prefix_list)
+            self.is_truncated, self.next_marker = page.is_truncated, page.next_marker
+        return self._entries.pop(0)
 
 
 class _AsyncBytesStream:

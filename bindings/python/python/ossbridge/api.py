@@ -29,6 +29,7 @@ from .models import (
     RequestResult,
     ServerSideEncryptionRule,
     SimplifiedObjectInfo,
+    listing_entries,
 )
 
 __all__ = ["Bucket", "CryptoBucket", "ObjectIterator", "ObjectIteratorV2", "Service", "resumable_download", "resumable_upload"]
@@ -238,15 +239,9 @@ class ObjectIterator:
             if not self.is_truncated:
                 raise StopIteration
             page = self.bucket.list_objects(self.prefix, self.delimiter, self.next_marker, self.max_keys, self.headers)
-            self._entries = _page_entries(page.object_list, page.prefix_list)
+            self._entries = listing_entries(page.object_list, page.prefix_list)
             self.is_truncated, self.next_marker = page.is_truncated, page.next_marker
         return self._entries.pop(0)
-
-
-def _page_entries(objects: List[SimplifiedObjectInfo], prefixes: List[str]) -> List[SimplifiedObjectInfo]:
-    """A page's objects and common prefixes merged in key order, as oss2's iterators yield them."""
-    entries = objects + [SimplifiedObjectInfo(p, None, None, None, None, None) for p in prefixes]
-    return sorted(entries, key=lambda o: o.key)
 
 
 class ObjectIteratorV2:
@@ -272,7 +267,7 @@ class ObjectIteratorV2:
             if self._done:
                 raise StopIteration
             page = self.bucket.list_objects_v2(self.prefix, self.delimiter, self.next_continuation_token, self.start_after, self.fetch_owner, max_keys=self.max_keys)
-            self._entries = _page_entries(page.object_list, page.prefix_list)
+            self._entries = listing_entries(page.object_list, page.prefix_list)
             self.next_continuation_token = page.next_continuation_token or ""
             self._done = not page.is_truncated
         return self._entries.pop(0)

@@ -265,6 +265,12 @@ def _object_list(resp: Mapping[str, Any]) -> List[SimplifiedObjectInfo]:
     ]
 
 
+def listing_entries(object_list: List[SimplifiedObjectInfo], prefix_list: List[str]) -> List[SimplifiedObjectInfo]:
+    """A page's objects and common prefixes merged in key order, as oss2's iterators yield them."""
+    entries = object_list + [SimplifiedObjectInfo(p, None, None, None, None, None) for p in prefix_list]
+    return sorted(entries, key=lambda o: o.key)
+
+
 class ListObjectsResult(RequestResult):
     """A ListObjects (V1) page; pass ``next_marker`` as ``marker`` for the next one (it is
     ``''`` on the last page, as in oss2)."""
