@@ -15,8 +15,7 @@
  * - SSEAlgorithm also has SM4, and SetBucketEncryptionRequest::setKMSDataEncryption("SM4") and
  *   the typed SSE accessors on results are ossbridge additions (the official C++ SDK has neither).
  * - OssError additionally carries Status() (HTTP status), Ec() and ClientStatus().
- * - ListObjects runs on ListObjectsV2 (marker sent as start-after); NextMarker() is the page's last
- *   key or common prefix, as OSS's ListObjects reports it. Keys always come back decoded.
+ * - Listing keys always come back decoded (setEncodingType is accepted and ignored).
  *
  * Thread safety: an OssClient may be used from several threads at once, except SetRegion(),
  * which must happen before the client is shared. Requests, results and outcomes are values.
@@ -264,6 +263,8 @@ struct ErrorHolder {
 };
 
 inline std::string str(const char *s) { return s ? std::string(s) : std::string(); }
+/** NULL for an empty string: the C API's "not set". */
+inline const char *optional(const std::string &s) { return s.empty() ? nullptr : s.c_str(); }
 
 /** Request headers and user metadata as C pairs; the strings live in the ObjectMetaData. */
 struct PairList {
@@ -497,29 +498,26 @@ using ObjectSummaryList = std::vector<ObjectSummary>;
 using CommonPrefixList = std::vector<std::string>;
 
 namespace detail {
-inline void read_page(const ossbridge_list_objects_result *r, ObjectSummaryList &objects, CommonPrefixList &prefixes) {
+/** The entries of a C page of either listing version. */
+template <typename Page>
+void read_page(const Page *r, ObjectSummaryList &objects, CommonPrefixList &prefixes) {
   for (size_t i = 0; i < r->objects_len; i++) objects.emplace_back(r->objects[i]);
   for (size_t i = 0; i < r->common_prefixes_len; i++) prefixes.emplace_back(r->common_prefixes[i]);
 }
 }  // namespace detail
 
-/** One page of ListObjects. NextMarker() is the last key or common prefix of the page. */
+/** One page of ListObjects (V1). NextMarker() is OSS's NextMarker. */
 class ListObjectsResult : public OssResult {
  public:
   ListObjectsResult() = default;
   ListObjectsResult(std::string bucket, std::string prefix, std::string marker, std::string delimiter,
-                    std::string encodingType, int maxKeys, const ossbridge_list_objects_result *r)
+                    std::string encodingType, int maxKeys, const ossbridge_list_objects_v1_result *r)
       : name_(std::move(bucket)), prefix_(std::move(prefix)), marker_(std::move(marker)),
         delimiter_(std::move(delimiter)), encoding_type_(std::move(encodingType)), max_keys_(maxKeys) {
     request_id_ = r->request_id;
     detail::read_page(r, objects_, prefixes_);
     truncated_ = r->is_truncated;
-    if (truncated_) {
-      // ListObjects (V1) semantics: the next page starts after the last entry of this one. Keys and
-      // common prefixes each come sorted, so the last entry is the greater of their last ones.
-      if (!objects_.empty()) next_marker_ = objects_.back().Key();
-      if (!prefixes_.empty() && prefixes_.back() > next_marker_) next_marker_ = prefixes_.back();
-    }
+    next_marker_ = detail::str(r->next_marker);
   }
   const std::string &Name() const { return name_; }
   const std::string &Prefix() const { return prefix_; }
@@ -674,8 +672,7 @@ class ListObjectsRequestBase : public OssBucketRequest {
   int max_keys_ = 0;
 };
 
-/** ListObjects: setPrefix, setDelimiter, setMarker (start after this key), setMaxKeys. Runs on
- * ListObjectsV2 with the marker as start-after, which lists the same entries. */
+/** ListObjects (V1): setPrefix, setDelimiter, setMarker (start after this key), setMaxKeys. */
 class ListObjectsRequest : public ListObjectsRequestBase {
  public:
   using ListObjectsRequestBase::ListObjectsRequestBase;
@@ -915,8 +912,8 @@ class OssClient {
     if (!client_) return build_error_;
     if (request.MaxKeys() < 0) return OssError("ValidateError", "ListBucketsRequest: maxKeys is negative");
     ossbridge_list_buckets_options options{};
-    options.prefix = request.Prefix().empty() ? nullptr : request.Prefix().c_str();
-    options.marker = request.Marker().empty() ? nullptr : request.Marker().c_str();
+    options.prefix = detail::optional(request.Prefix());
+    options.marker = detail::optional(request.Marker());
     options.max_keys = static_cast<uint32_t>(request.MaxKeys());
     ossbridge_list_buckets_result *result = nullptr;
     detail::ErrorHolder error;
@@ -935,28 +932,42 @@ class OssClient {
   }
   /** One page; while IsTruncated(), continue with setMarker(result().NextMarker()). */
   ListObjectOutcome ListObjects(const ListObjectsRequest &request) const {
-    ListObjectsResult out;
-    OssError error;
-    if (!list_page(request, request.Marker(), std::string(), [&](const ossbridge_list_objects_result *r) {
-          out = ListObjectsResult(request.Bucket(), request.Prefix(), request.Marker(), request.Delimiter(),
-                                  request.EncodingType(), request.MaxKeys(), r);
-        }, error))
-      return error;
+    if (!client_) return build_error_;
+    if (request.MaxKeys() < 0) return OssError("ValidateError", "ListObjectsRequest: maxKeys is negative");
+    ossbridge_list_objects_v1_options options{};
+    options.prefix = detail::optional(request.Prefix());
+    options.delimiter = detail::optional(request.Delimiter());
+    options.marker = detail::optional(request.Marker());
+    options.max_keys = static_cast<uint32_t>(request.MaxKeys());
+    ossbridge_list_objects_v1_result *result = nullptr;
+    detail::ErrorHolder error;
+    if (ossbridge_client_list_objects(client_, request.Bucket().c_str(), &options, &result, &error.error) !=
+        OSSBRIDGE_STATUS_OK)
+      return OssError(error.error);
+    ListObjectsResult out(request.Bucket(), request.Prefix(), request.Marker(), request.Delimiter(),
+                          request.EncodingType(), request.MaxKeys(), result);
+    ossbridge_list_objects_v1_result_free(result);
     return out;
   }
 
   /** One page; while IsTruncated(), continue with setContinuationToken(result().NextContinuationToken()). */
   ListObjectsV2Outcome ListObjectsV2(const ListObjectsV2Request &request) const {
-    ListObjectsV2Result out;
-    OssError error;
-    if (!list_page(request, request.StartAfter(), request.ContinuationToken(),
-                   [&](const ossbridge_list_objects_result *r) {
-                     out = ListObjectsV2Result(request.Bucket(), request.Prefix(), request.StartAfter(),
-                                               request.ContinuationToken(), request.Delimiter(),
-                                               request.EncodingType(), request.MaxKeys(), r);
-                   },
-                   error))
-      return error;
+    if (!client_) return build_error_;
+    if (request.MaxKeys() < 0) return OssError("ValidateError", "ListObjectsV2Request: maxKeys is negative");
+    ossbridge_list_objects_options options{};
+    options.prefix = detail::optional(request.Prefix());
+    options.delimiter = detail::optional(request.Delimiter());
+    options.start_after = detail::optional(request.StartAfter());
+    options.continuation_token = detail::optional(request.ContinuationToken());
+    options.max_keys = static_cast<uint32_t>(request.MaxKeys());
+    ossbridge_list_objects_result *result = nullptr;
+    detail::ErrorHolder error;
+    if (ossbridge_client_list_objects_v2(client_, request.Bucket().c_str(), &options, &result, &error.error) !=
+        OSSBRIDGE_STATUS_OK)
+      return OssError(error.error);
+    ListObjectsV2Result out(request.Bucket(), request.Prefix(), request.StartAfter(), request.ContinuationToken(),
+                            request.Delimiter(), request.EncodingType(), request.MaxKeys(), result);
+    ossbridge_list_objects_result_free(result);
     return out;
   }
 
@@ -1154,38 +1165,6 @@ class OssClient {
     options.metadata = pairs.metadata.empty() ? nullptr : pairs.metadata.data();
     options.metadata_len = pairs.metadata.size();
     return options;
-  }
-
-  /** One ListObjectsV2 page for ListObjects / ListObjectsV2; `read` sees the C result. */
-  template <typename F>
-  bool list_page(const ListObjectsRequestBase &request, const std::string &startAfter, const std::string &token,
-                 F &&read, OssError &error_out) const {
-    if (!client_) {
-      error_out = build_error_;
-      return false;
-    }
-    if (request.MaxKeys() < 0) {
-      error_out = OssError("ValidateError", "maxKeys is negative");
-      return false;
-    }
-    auto optional = [](const std::string &s) { return s.empty() ? nullptr : s.c_str(); };
-    ossbridge_list_objects_options options{};
-    options.prefix = optional(request.Prefix());
-    options.delimiter = optional(request.Delimiter());
-    options.start_after = optional(startAfter);
-    options.continuation_token = optional(token);
-    options.max_keys = static_cast<uint32_t>(request.MaxKeys());
-    ossbridge_list_objects_result *result = nullptr;
-    detail::ErrorHolder error;
-    if (ossbridge_client_list_objects_v2(client_, request.Bucket().c_str(), &options, &result, &error.error) !=
-        OSSBRIDGE_STATUS_OK) {
-      error_out = OssError(error.error);
-      return false;
-    }
-    std::unique_ptr<ossbridge_list_objects_result, void (*)(ossbridge_list_objects_result *)> holder(
-        result, ossbridge_list_objects_result_free);
-    read(result);
-    return true;
   }
 
   template <typename F>

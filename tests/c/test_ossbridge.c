@@ -1355,6 +1355,175 @@ static void test_list_objects_v2_bad_input_and_missing_bucket(void) {
   ossbridge_error_free(err);
 }
 
+/* ---- ListObjects (V1): marker in, OSS's NextMarker out ---- */
+
+/* One V1 page, or NULL (reported) on failure. */
+static ossbridge_list_objects_v1_result *list_v1(const ossbridge_list_objects_v1_options *options) {
+  ossbridge_list_objects_v1_result *page = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_list_objects(client, bucket, options, &page, &err) == OSSBRIDGE_STATUS_OK);
+  if (err) fprintf(stderr, "    list_objects: %s\n", err->message);
+  ossbridge_error_free(err);
+  return page;
+}
+
+/* Pages of 5 over 23 keys following next_marker: each key exactly once, in order; the marker OSS
+ * returns is the page's last key. */
+static void test_list_objects_v1_pages_follow_next_marker(void) {
+  int seen[FLAT_KEYS] = {0}, pages = 0, previous = -1;
+  char marker[512] = "";
+  ossbridge_list_objects_v1_options options = {0};
+  options.prefix = "list/flat/";
+  options.max_keys = 5;
+  for (;;) {
+    options.marker = marker[0] ? marker : NULL;
+    ossbridge_list_objects_v1_result *page = list_v1(&options);
+    if (!page) return;
+    pages++;
+    CHECK(page->http_status == 200 && strlen(page->request_id) > 0);
+    CHECK(page->objects_len == (pages < 5 ? 5u : 3u));
+    CHECK(page->common_prefixes == NULL && page->common_prefixes_len == 0);
+    for (size_t i = 0; i < page->objects_len; i++) {
+      const ossbridge_object_summary *o = &page->objects[i];
+      int n = -1;
+      CHECK(sscanf(o->key, "list/flat/k%d", &n) == 1 && n >= 0 && n < FLAT_KEYS);
+      if (n < 0 || n >= FLAT_KEYS) continue;
+      seen[n]++;
+      CHECK(n > previous);
+      previous = n;
+      CHECK(o->size == (uint64_t)n);
+      CHECK_STR(o->etag, flat_etags[n]);
+      CHECK_STR(o->storage_class, "Standard");
+    }
+    CHECK(page->is_truncated == (pages < 5));
+    if (!page->is_truncated) {
+      CHECK(page->next_marker == NULL);
+      ossbridge_list_objects_v1_result_free(page);
+      break;
+    }
+    if (page->objects_len > 0) CHECK_STR(page->next_marker, page->objects[page->objects_len - 1].key);
+    snprintf(marker, sizeof marker, "%s", page->next_marker ? page->next_marker : "");
+    ossbridge_list_objects_v1_result_free(page);
+    if (pages > 10 || !marker[0]) break; /* a marker that never ends the listing must not hang the suite */
+  }
+  CHECK(pages == 5);
+  for (int i = 0; i < FLAT_KEYS; i++) CHECK(seen[i] == 1);
+}
+
+/* With a delimiter, a page can end on a common prefix: next_marker is then that prefix, and
+ * continuing from it skips every key under it. */
+static void test_list_objects_v1_delimiter_page_ends_on_a_common_prefix(void) {
+  ossbridge_list_objects_v1_options options = {0};
+  options.prefix = "list/dir/";
+  options.delimiter = "/";
+  options.max_keys = 2;
+  ossbridge_list_objects_v1_result *first = list_v1(&options);
+  if (!first) return;
+  CHECK(first->objects_len == 0 && first->common_prefixes_len == 2);
+  if (first->common_prefixes_len == 2) {
+    CHECK_STR(first->common_prefixes[0], "list/dir/a/");
+    CHECK_STR(first->common_prefixes[1], "list/dir/b/");
+  }
+  CHECK(first->is_truncated);
+  CHECK_STR(first->next_marker, "list/dir/b/");
+  options.marker = first->next_marker;
+  ossbridge_list_objects_v1_result *second = list_v1(&options);
+  if (second) {
+    CHECK(second->common_prefixes_len == 0 && second->objects_len == 1);
+    if (second->objects_len == 1) CHECK_STR(second->objects[0].key, "list/dir/top.txt");
+    CHECK(!second->is_truncated && second->next_marker == NULL);
+  }
+  ossbridge_list_objects_v1_result_free(second);
+  ossbridge_list_objects_v1_result_free(first);
+
+  /* One entry per page: each prefix and object exactly once, in order. */
+  options.max_keys = 1;
+  char marker[512] = "", seen[256] = "";
+  int pages = 0;
+  for (; pages < 10; pages++) {
+    options.marker = marker[0] ? marker : NULL;
+    ossbridge_list_objects_v1_result *page = list_v1(&options);
+    if (!page) break;
+    CHECK(page->objects_len + page->common_prefixes_len == 1);
+    for (size_t i = 0; i < page->common_prefixes_len; i++)
+      snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s ", page->common_prefixes[i]);
+    for (size_t i = 0; i < page->objects_len; i++)
+      snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s ", page->objects[i].key);
+    int more = page->is_truncated && page->next_marker;
+    if (more) snprintf(marker, sizeof marker, "%s", page->next_marker);
+    ossbridge_list_objects_v1_result_free(page);
+    if (!more) break;
+  }
+  CHECK(pages == 2); /* 0-based: three pages */
+  CHECK_STR(seen, "list/dir/a/ list/dir/b/ list/dir/top.txt ");
+}
+
+/* A marker that is any key (not a previous page's) starts right after it. */
+static void test_list_objects_v1_marker_starts_after_a_key(void) {
+  ossbridge_list_objects_v1_options options = {0};
+  options.prefix = "list/flat/";
+  options.marker = "list/flat/k17";
+  ossbridge_list_objects_v1_result *page = list_v1(&options);
+  if (page) {
+    CHECK(page->objects_len == 5);
+    if (page->objects_len == 5) {
+      CHECK_STR(page->objects[0].key, "list/flat/k18");
+      CHECK_STR(page->objects[4].key, "list/flat/k22");
+    }
+    CHECK(!page->is_truncated && page->next_marker == NULL);
+  }
+  ossbridge_list_objects_v1_result_free(page);
+
+  /* A marker between keys ("k05x" sorts after k05), and one past the end. */
+  options.marker = "list/flat/k05x";
+  options.max_keys = 2;
+  page = list_v1(&options);
+  if (page) {
+    CHECK(page->objects_len == 2);
+    if (page->objects_len == 2) CHECK_STR(page->objects[0].key, "list/flat/k06");
+    CHECK(page->is_truncated);
+    CHECK_STR(page->next_marker, "list/flat/k07");
+  }
+  ossbridge_list_objects_v1_result_free(page);
+  options.marker = "list/flat/z";
+  page = list_v1(&options);
+  if (page) CHECK(page->objects == NULL && page->objects_len == 0 && !page->is_truncated);
+  ossbridge_list_objects_v1_result_free(page);
+}
+
+static void test_list_objects_v1_bad_input_and_missing_bucket(void) {
+  ossbridge_list_objects_v1_result *page = NULL;
+  ossbridge_error *err = NULL;
+  CHECK(ossbridge_client_list_objects(client, "Bad_Bucket", NULL, &page, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "invalid bucket name \"Bad_Bucket\"");
+  CHECK(page == NULL);
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_client_list_objects(client, bucket, NULL, NULL, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "result_out must not be NULL");
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_client_list_objects(client, NULL, NULL, &page, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "bucket must not be NULL");
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_client_list_objects(NULL, bucket, NULL, &page, &err) == OSSBRIDGE_STATUS_INVALID_ARGUMENT);
+  check_local_error(err, OSSBRIDGE_STATUS_INVALID_ARGUMENT, "client must not be NULL");
+  ossbridge_error_free(err);
+
+  CHECK(ossbridge_client_list_objects(client, "c-test-no-such-bucket", NULL, &page, &err) == OSSBRIDGE_STATUS_SERVICE);
+  check_service_error(err, 404, "NoSuchBucket");
+  CHECK(page == NULL);
+  ossbridge_error_free(err);
+
+  /* NULL options: the whole bucket, first page (OSS's default of 100 entries). */
+  CHECK(ossbridge_client_list_objects(client, bucket, NULL, &page, &err) == OSSBRIDGE_STATUS_OK);
+  CHECK(err == NULL);
+  if (page) CHECK(page->objects_len >= FLAT_KEYS + NESTED_KEYS);
+  ossbridge_list_objects_v1_result_free(page);
+  ossbridge_list_objects_v1_result_free(NULL);
+}
+
 static void test_list_buckets_shows_created_buckets_page_by_page(void) {
   char second[80];
   snprintf(second, sizeof second, "%s-second", bucket);
@@ -1634,6 +1803,10 @@ int main(int argc, char **argv) {
   RUN(test_list_objects_v2_delimiter_groups_common_prefixes);
   RUN(test_list_objects_v2_empty_results);
   RUN(test_list_objects_v2_bad_input_and_missing_bucket);
+  RUN(test_list_objects_v1_pages_follow_next_marker);
+  RUN(test_list_objects_v1_delimiter_page_ends_on_a_common_prefix);
+  RUN(test_list_objects_v1_marker_starts_after_a_key);
+  RUN(test_list_objects_v1_bad_input_and_missing_bucket);
   RUN(test_list_buckets_shows_created_buckets_page_by_page);
   RUN(test_list_objects_cleanup_deletes_the_keys);
   RUN(test_get_object_ranges);

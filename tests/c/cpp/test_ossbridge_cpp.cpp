@@ -395,6 +395,64 @@ TEST_F(OssClientTest, ListObjectsWithDelimiterAndMarkerLikeTheOfficialSample) {
   EXPECT_EQ(all.result().ObjectSummarys().size(), 15u);
 }
 
+// ListObjects (V1) paging: setMarker(NextMarker()) walks every key once, in order; NextMarker() is
+// what OSS answered (the page's last key here).
+TEST_F(OssClientTest, ListObjectsPagesFollowNextMarker) {
+  auto etags = put_listing_keys(*client_, bucket_, [this](const std::string &k) { return key(k); });
+  ListObjectsRequest request(bucket_);
+  request.setPrefix("a/");
+  request.setMaxKeys(5);
+  std::vector<std::string> keys;
+  std::vector<size_t> page_sizes;
+  bool truncated = true;
+  while (truncated && page_sizes.size() < 10) {
+    auto outcome = client_->ListObjects(request);
+    ASSERT_TRUE(outcome.isSuccess()) << outcome.error().Code() << ": " << outcome.error().Message();
+    const auto &result = outcome.result();
+    EXPECT_FALSE(result.RequestId().empty());
+    EXPECT_EQ(result.Name(), bucket_);
+    EXPECT_EQ(result.Marker(), request.Marker());
+    EXPECT_EQ(result.MaxKeys(), 5);
+    page_sizes.push_back(result.ObjectSummarys().size());
+    for (const auto &object : result.ObjectSummarys()) {
+      keys.push_back(object.Key());
+      EXPECT_EQ(object.ETag(), etags[object.Key()]);
+      EXPECT_EQ(object.Size(), std::stoi(object.Key().substr(3)));
+    }
+    truncated = result.IsTruncated();
+    if (truncated && !result.ObjectSummarys().empty()) {
+      EXPECT_EQ(result.NextMarker(), result.ObjectSummarys().back().Key());
+    }
+    EXPECT_EQ(result.NextMarker().empty(), !truncated);
+    request.setMarker(result.NextMarker());
+  }
+  EXPECT_EQ(page_sizes, (std::vector<size_t>{5, 5, 2}));
+  std::vector<std::string> expected;
+  for (const auto &entry : etags) expected.push_back(entry.first);  // std::map: key order
+  EXPECT_EQ(keys, expected);
+
+  // One entry per page with a delimiter: pages ending on a common prefix continue after it.
+  ListObjectsRequest grouped(bucket_);
+  grouped.setDelimiter("/");
+  grouped.setMaxKeys(1);
+  std::vector<std::string> entries, markers;
+  for (int pages = 0; pages < 10; pages++) {
+    auto outcome = client_->ListObjects(grouped);
+    ASSERT_TRUE(outcome.isSuccess()) << outcome.error().Message();
+    for (const auto &p : outcome.result().CommonPrefixes()) entries.push_back(p);
+    for (const auto &o : outcome.result().ObjectSummarys()) entries.push_back(o.Key());
+    markers.push_back(outcome.result().NextMarker());
+    if (!outcome.result().IsTruncated()) break;
+    grouped.setMarker(outcome.result().NextMarker());
+  }
+  EXPECT_EQ(entries, (std::vector<std::string>{"a/", "b/", "c/", "top.txt"}));
+  EXPECT_EQ(markers, (std::vector<std::string>{"a/", "b/", "c/", ""}));
+
+  auto missing = client_->ListObjects(bucket_ + "-missing");
+  ASSERT_FALSE(missing.isSuccess());
+  expect_service_error(missing.error(), 404, "NoSuchBucket");
+}
+
 TEST_F(OssClientTest, EmptyListingsAndBadBuckets) {
   auto empty = client_->ListObjects(bucket_);
   ASSERT_TRUE(empty.isSuccess());
