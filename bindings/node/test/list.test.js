@@ -1,10 +1,12 @@
 'use strict';
 
 // ali-oss's `list` (ListObjects V1, marker-based) against `ossbridge serve`: pages, delimiter,
-// marker, empty bucket, errors, and the same listings through ali-oss itself, field by field.
+// marker, empty bucket, errors, per-call timeout, and the same listings through ali-oss itself,
+// field by field.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const net = require('node:net');
 const path = require('node:path');
 const { startServer, client, clientWithBucket, bucketName, ACCESS_KEY_ID, ACCESS_KEY_SECRET } = require('./helpers.js');
 
@@ -182,5 +184,22 @@ test('list gives what ali-oss list gives, field by field', async () => {
       assert.equal(o.owner, null);
       assert.equal(typeof t.owner.id, 'string');
     }
+  }
+});
+
+test('options.timeout bounds one list call', async () => {
+  const sockets = [];
+  const silent = net.createServer((sock) => sockets.push(sock));
+  await new Promise((r) => silent.listen(0, '127.0.0.1', r));
+  try {
+    // The client keeps its default (long) timeout; the call's own is 300 ms.
+    const c = client(`http://127.0.0.1:${silent.address().port}`, { bucket: 'silent-bucket', retryMax: 0 });
+    const started = Date.now();
+    await assert.rejects(c.list({ prefix: 'a' }, { timeout: 300 }), { name: 'ResponseTimeoutError', status: -2, message: /300ms/ });
+    await assert.rejects(c.listV2({}, { timeout: '0.3s' }), { name: 'ResponseTimeoutError', status: -2 });
+    assert.ok(Date.now() - started < 10000, 'both calls gave up after their own timeout');
+  } finally {
+    sockets.forEach((s) => s.destroy());
+    await new Promise((r) => silent.close(r));
   }
 });
