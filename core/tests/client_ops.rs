@@ -807,6 +807,11 @@ async fn list_objects_v1_pages_follow_next_marker_past_common_prefixes() {
     let listed: Vec<_> = page.objects.iter().map(|o| o.key.as_str()).collect();
     assert_eq!(listed, ["b/2", "b/3"]);
     assert_eq!(page.objects[0].size, 3);
+    let owner = page.objects[0]
+        .owner
+        .as_ref()
+        .expect("V1 lists each object's owner");
+    assert!(!owner.id.is_empty());
     assert!(!page.is_truncated && page.next_marker.is_none());
     let err = c
         .list_objects("Bad_Bucket", &ListObjectsOptions::default())
@@ -854,6 +859,7 @@ async fn list_objects_v2_pages_and_delete_multiple() {
     assert_eq!(page.common_prefixes, vec!["dir/sub/".to_string()]);
     assert_eq!(page.objects.len(), 7);
     assert_eq!(page.objects[0].size, "dir/obj-0".len() as u64);
+    assert_eq!(page.objects[0].owner, None, "V2 sends owners only with fetch-owner");
 
     let del = c
         .delete_multiple_objects(&b, &keys[..4], false)

@@ -47,6 +47,15 @@ pub struct ObjectSummary {
     pub last_modified: String,
     pub storage_class: String,
     pub object_type: String,
+    /// Sent by ListObjects (V1) always, by ListObjectsV2 only with `fetch_owner`.
+    pub owner: Option<Owner>,
+}
+
+/// The owner of a listed object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Owner {
+    pub id: String,
+    pub display_name: String,
 }
 
 /// One page of ListObjectsV2.
@@ -154,6 +163,10 @@ fn entries(root: &Element) -> Result<(Vec<ObjectSummary>, Vec<String>)> {
             last_modified: c.string("LastModified"),
             storage_class: c.string("StorageClass"),
             object_type: c.string("Type"),
+            owner: c.child("Owner").map(|o| Owner {
+                id: o.string("ID"),
+                display_name: o.string("DisplayName"),
+            }),
         });
     }
     let common_prefixes = root
