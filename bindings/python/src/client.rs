@@ -860,6 +860,14 @@ fn object_summaries(objects: Vec<ObjectSummary>) -> Value {
                     .with("last_modified", o.last_modified)
                     .with("storage_class", o.storage_class)
                     .with("type", o.object_type)
+                    .with(
+                        "owner",
+                        o.owner.map(|owner| {
+                            Fields::new()
+                                .with("id", owner.id)
+                                .with("display_name", owner.display_name)
+                        }),
+                    )
                     .into()
             })
             .collect(),

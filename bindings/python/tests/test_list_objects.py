@@ -9,7 +9,7 @@ import pytest
 
 import ossbridge
 from ossbridge import exceptions
-from ossbridge.models import ListObjectsResult, SimplifiedObjectInfo
+from ossbridge.models import ListObjectsResult, Owner, SimplifiedObjectInfo
 
 from conftest import Mode, unique_bucket_name
 
@@ -49,6 +49,11 @@ def test_pages_by_marker_give_every_key_once_in_order(mode: Mode, auth, endpoint
             assert o.etag == etags[o.key].strip('"') and not o.etag.startswith('"')
             assert o.last_modified is not None and started - 5 <= o.last_modified <= time.time() + 5
             assert (o.type, o.storage_class) == ("Normal", "Standard")
+            # V1 lists each object's owner, as oss2 reads it.
+            assert isinstance(o.owner, Owner) and o.owner.id and o.owner.display_name
+        # V2 only with fetch_owner.
+        assert all(o.owner is None for o in (await m(bucket.list_objects_v2)).object_list)
+        assert all(o.owner.id for o in (await m(bucket.list_objects_v2, fetch_owner=True)).object_list)
 
     mode.run(scenario)
 

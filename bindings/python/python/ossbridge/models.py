@@ -260,7 +260,10 @@ class SimplifiedObjectInfo:
 
 def _object_list(resp: Mapping[str, Any]) -> List[SimplifiedObjectInfo]:
     return [
-        SimplifiedObjectInfo(o["key"], iso8601_to_unixtime(o["last_modified"]), _unquote(o["etag"]) or "", o["type"], o["size"], o["storage_class"])
+        SimplifiedObjectInfo(
+            o["key"], iso8601_to_unixtime(o["last_modified"]), _unquote(o["etag"]) or "", o["type"], o["size"], o["storage_class"],
+            Owner(o["owner"]["display_name"], o["owner"]["id"]) if o.get("owner") else None,
+        )
         for o in resp["objects"]
     ]
 
