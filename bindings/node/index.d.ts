@@ -179,7 +179,7 @@ declare namespace OSS {
     type: string;
     size: number;
     storageClass: string;
-    /** Always null: the core's listing does not carry the owner yet. */
+    /** null from listV2 without 'fetch-owner', as in ali-oss. */
     owner: { id: string; displayName: string } | null;
   }
 

@@ -239,13 +239,17 @@ impl NativeClient {
         Client::new(config).into_napi()
     }
 
-    /// One entry of `objects` in ali-oss's list and listV2 results. The core's listing
-    /// carries no owner, so `owner` is null as ali-oss gives it when OSS sends none.
+    /// One entry of `objects` in ali-oss's list and listV2 results; `owner` is null when
+    /// OSS sent none (ListObjectsV2 without fetch-owner), as in ali-oss.
     fn object_entry(&self, bucket: &str, o: &ObjectSummary) -> Value {
+        let owner = o
+            .owner
+            .as_ref()
+            .map(|w| json!({"id": w.id, "displayName": w.display_name}));
         json!({
             "name": o.key, "url": self.url(Some(bucket), Some(&o.key)),
             "lastModified": o.last_modified, "etag": o.etag, "type": o.object_type,
-            "size": o.size, "storageClass": o.storage_class, "owner": null,
+            "size": o.size, "storageClass": o.storage_class, "owner": owner,
         })
     }
 }
