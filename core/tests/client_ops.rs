@@ -859,7 +859,10 @@ async fn list_objects_v2_pages_and_delete_multiple() {
     assert_eq!(page.common_prefixes, vec!["dir/sub/".to_string()]);
     assert_eq!(page.objects.len(), 7);
     assert_eq!(page.objects[0].size, "dir/obj-0".len() as u64);
-    assert_eq!(page.objects[0].owner, None, "V2 sends owners only with fetch-owner");
+    assert_eq!(
+        page.objects[0].owner, None,
+        "V2 sends owners only with fetch-owner"
+    );
 
     let del = c
         .delete_multiple_objects(&b, &keys[..4], false)
