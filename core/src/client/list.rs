@@ -52,23 +52,12 @@ impl Client {
         bucket: &str,
         options: ListObjectsOptions,
     ) -> PageStream<ListObjectsPage> {
-        let client = self.clone();
-        let bucket = bucket.to_string();
+        let (client, bucket) = (self.clone(), bucket.to_string());
         PageStream::unfold(options, move |options| {
-            let client = client.clone();
-            let bucket = bucket.clone();
+            let (client, bucket) = (client.clone(), bucket.clone());
             async move {
                 let page = client.list_objects(&bucket, &options).await?;
-                let next = match (&page.is_truncated, &page.next_marker) {
-                    // A marker that does not move would list the same page forever.
-                    (true, Some(marker)) if Some(marker) != options.marker.as_ref() => {
-                        Some(ListObjectsOptions {
-                            marker: Some(marker.clone()),
-                            ..options
-                        })
-                    }
-                    _ => None,
-                };
+                let next = options.for_page_after(&page);
                 Ok((page, next))
             }
         })
@@ -80,22 +69,12 @@ impl Client {
         bucket: &str,
         options: ListObjectsV2Options,
     ) -> ListObjectsV2Stream {
-        let client = self.clone();
-        let bucket = bucket.to_string();
+        let (client, bucket) = (self.clone(), bucket.to_string());
         PageStream::unfold(options, move |options| {
-            let client = client.clone();
-            let bucket = bucket.clone();
+            let (client, bucket) = (client.clone(), bucket.clone());
             async move {
                 let page = client.list_objects_v2(&bucket, &options).await?;
-                let next = match (&page.is_truncated, &page.next_continuation_token) {
-                    (true, Some(token)) if Some(token) != options.continuation_token.as_ref() => {
-                        Some(ListObjectsV2Options {
-                            continuation_token: Some(token.clone()),
-                            ..options
-                        })
-                    }
-                    _ => None,
-                };
+                let next = options.for_page_after(&page);
                 Ok((page, next))
             }
         })

@@ -36,6 +36,16 @@ impl ListObjectsV2Options {
         }
         q
     }
+
+    /// The options of the page after `page`, listed with these; `None` after the last (or
+    /// when the server repeats its token, which would list the same page forever).
+    pub fn for_page_after(&self, page: &ListObjectsV2Page) -> Option<Self> {
+        let token = page.next_continuation_token.as_ref()?;
+        (page.is_truncated && Some(token) != self.continuation_token.as_ref()).then(|| Self {
+            continuation_token: Some(token.clone()),
+            ..self.clone()
+        })
+    }
 }
 
 /// One object of a listing.
@@ -108,6 +118,16 @@ impl ListObjectsOptions {
         push("marker", self.marker.clone());
         push("max-keys", self.max_keys.map(|m| m.to_string()));
         q
+    }
+
+    /// The options of the page after `page`, listed with these; `None` after the last (or
+    /// when the marker does not move, which would list the same page forever).
+    pub fn for_page_after(&self, page: &ListObjectsPage) -> Option<Self> {
+        let marker = page.next_marker.as_ref()?;
+        (page.is_truncated && Some(marker) != self.marker.as_ref()).then(|| Self {
+            marker: Some(marker.clone()),
+            ..self.clone()
+        })
     }
 }
 
@@ -197,5 +217,36 @@ mod tests {
         let done = "<ListBucketResult><IsTruncated>false</IsTruncated><NextMarker>x</NextMarker>\
                     </ListBucketResult>";
         assert_eq!(page(done).next_marker, None);
+    }
+
+    #[test]
+    fn the_next_page_needs_a_moving_marker_or_token() {
+        let truncated = |marker: &str| ListObjectsPage {
+            is_truncated: true,
+            next_marker: Some(marker.into()),
+            ..Default::default()
+        };
+        let first = ListObjectsOptions {
+            prefix: Some("p/".into()),
+            ..Default::default()
+        };
+        let second = first.for_page_after(&truncated("p/3")).unwrap();
+        assert_eq!(second.marker.as_deref(), Some("p/3"));
+        assert_eq!(second.prefix.as_deref(), Some("p/"));
+        assert_eq!(
+            second.for_page_after(&truncated("p/3")),
+            None,
+            "marker did not move"
+        );
+        assert_eq!(first.for_page_after(&ListObjectsPage::default()), None);
+        let v2 = ListObjectsV2Options::default();
+        let page = ListObjectsV2Page {
+            is_truncated: true,
+            next_continuation_token: Some("t1".into()),
+            ..Default::default()
+        };
+        let next = v2.for_page_after(&page).unwrap();
+        assert_eq!(next.continuation_token.as_deref(), Some("t1"));
+        assert_eq!(next.for_page_after(&page), None, "token did not move");
     }
 }
