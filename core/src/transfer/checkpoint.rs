@@ -85,8 +85,28 @@ pub(crate) fn save<T: Serialize>(path: &Path, checkpoint: &T) -> Result<()> {
     })
 }
 
+/// Removes a finished transfer's checkpoint, and the temporary files of saves that a kill
+/// interrupted before their rename (otherwise they pile up and keep the directory alive).
 pub(crate) fn remove(path: &Path) {
     let _ = std::fs::remove_file(path);
+    let (Some(dir), Some(stem)) = (path.parent(), path.file_stem()) else {
+        return;
+    };
+    let temp_prefix = format!("{}.tmp-", stem.to_string_lossy());
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(&temp_prefix)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
@@ -100,6 +120,24 @@ pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn removing_a_checkpoint_also_removes_interrupted_saves() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("upload-0123.cp");
+        save(&path, &vec![1u32, 2]).unwrap();
+        // What a kill between write and rename leaves behind, and another transfer's files.
+        std::fs::write(dir.path().join("upload-0123.tmp-deadbeef"), b"{").unwrap();
+        std::fs::write(dir.path().join("upload-9999.tmp-deadbeef"), b"{").unwrap();
+        std::fs::write(dir.path().join("upload-9999.cp"), b"{}").unwrap();
+        remove(&path);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["upload-9999.cp", "upload-9999.tmp-deadbeef"]);
+    }
 
     #[test]
     fn corrupt_or_foreign_checkpoints_are_ignored() {
