@@ -21,12 +21,20 @@ const BLOCK: u64 = 16;
 /// addition, as oss2 and Python v2 do; it equals every other SDK's arithmetic because
 /// writers zero IV bytes 8..12.
 pub struct AesCtr {
-    key: EncryptingKey,
-    /// Kept for [`AesCtr::stream_at`]; zeroized on drop.
-    data_key: DataKey,
+    backend: Backend,
     counter0: u128,
-    /// The VAES-512 kernel where the CPU has it (3x aws-lc's CTR); aws-lc otherwise.
-    vaes: Option<VaesCtr>,
+}
+
+/// The VAES-512 kernel where the CPU has it (3x aws-lc's CTR), aws-lc's CTR otherwise.
+// One per object, never in a collection: the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Backend {
+    Vaes(VaesCtr),
+    AwsLc {
+        key: EncryptingKey,
+        /// Kept for [`AesCtr::stream_at`]; zeroized on drop.
+        data_key: DataKey,
+    },
 }
 
 impl std::fmt::Debug for AesCtr {
@@ -37,22 +45,32 @@ impl std::fmt::Debug for AesCtr {
 
 impl AesCtr {
     pub fn new(key: &DataKey, iv: &CounterIv) -> Result<Self> {
+        let backend = match VaesCtr::new(key.as_bytes()) {
+            Some(vaes) => Backend::Vaes(vaes),
+            None => Self::aws_lc(key)?,
+        };
+        Ok(AesCtr {
+            backend,
+            counter0: u128::from_be_bytes(*iv.as_bytes()),
+        })
+    }
+
+    fn aws_lc(key: &DataKey) -> Result<Backend> {
         let unbound = UnboundCipherKey::new(&AES_256, key.as_bytes())
             .map_err(|_| crypto_err("AES-256 key setup failed"))?;
-        let cipher = EncryptingKey::ctr(unbound).map_err(|_| crypto_err("AES-CTR setup failed"))?;
-        Ok(AesCtr {
-            key: cipher,
+        Ok(Backend::AwsLc {
+            key: EncryptingKey::ctr(unbound).map_err(|_| crypto_err("AES-CTR setup failed"))?,
             data_key: key.clone(),
-            counter0: u128::from_be_bytes(*iv.as_bytes()),
-            vaes: VaesCtr::new(key.as_bytes()),
         })
     }
 
     /// The same cipher on aws-lc alone, so tests cover that path on VAES machines too.
     #[cfg(test)]
-    fn without_vaes(mut self) -> Self {
-        self.vaes = None;
-        self
+    fn on_aws_lc(key: &DataKey, iv: &CounterIv) -> Result<Self> {
+        Ok(AesCtr {
+            backend: Self::aws_lc(key)?,
+            counter0: u128::from_be_bytes(*iv.as_bytes()),
+        })
     }
 
     /// The counter block used for the 16-byte block number `block` of the object.
@@ -86,22 +104,26 @@ impl AesCtr {
     /// [`CtrStream::apply`]): decrypting received chunks into a buffer is then one pass.
     pub fn stream_at(&self, offset: u64) -> Result<CtrStream> {
         let skip = (offset % BLOCK) as usize;
-        if let Some(vaes) = &self.vaes {
-            let counter = self.counter0.wrapping_add(u128::from(offset / BLOCK));
-            // An unaligned start begins inside block `counter`: its unused keystream is pending.
-            let (pending, next_counter) = if skip == 0 {
-                ([0u8; 16], counter)
-            } else {
-                (vaes.keystream_block(counter), counter.wrapping_add(1))
-            };
-            return Ok(CtrStream(StreamState::Vaes {
-                pending,
-                pending_at: if skip == 0 { BLOCK as usize } else { skip },
-                next_counter,
-                cipher: Box::new(vaes.clone()),
-            }));
-        }
-        let unbound = UnboundCipherKey::new(&AES_256, self.data_key.as_bytes())
+        let data_key = match &self.backend {
+            Backend::Vaes(vaes) => {
+                let counter = self.counter0.wrapping_add(u128::from(offset / BLOCK));
+                // An unaligned start begins inside block `counter`: its unused keystream
+                // is pending.
+                let (pending, next_counter) = if skip == 0 {
+                    ([0u8; 16], counter)
+                } else {
+                    (vaes.keystream_block(counter), counter.wrapping_add(1))
+                };
+                return Ok(CtrStream(StreamState::Vaes {
+                    pending,
+                    pending_at: if skip == 0 { BLOCK as usize } else { skip },
+                    next_counter,
+                    cipher: Box::new(vaes.clone()),
+                }));
+            }
+            Backend::AwsLc { data_key, .. } => data_key,
+        };
+        let unbound = UnboundCipherKey::new(&AES_256, data_key.as_bytes())
             .map_err(|_| crypto_err("AES-256 key setup failed"))?;
         let context = EncryptionContext::Iv128(self.counter_block(offset / BLOCK).into());
         let mut stream = CtrStream(StreamState::AwsLc(
@@ -118,15 +140,18 @@ impl AesCtr {
     }
 
     fn xor_aligned(&self, block: u64, buf: &mut [u8]) -> Result<()> {
-        if let Some(vaes) = &self.vaes {
-            vaes.xor_in_place(self.counter0.wrapping_add(u128::from(block)), buf);
-            return Ok(());
+        match &self.backend {
+            Backend::Vaes(vaes) => {
+                vaes.xor_in_place(self.counter0.wrapping_add(u128::from(block)), buf);
+                Ok(())
+            }
+            Backend::AwsLc { key, .. } => {
+                let context = EncryptionContext::Iv128(self.counter_block(block).into());
+                key.less_safe_encrypt(buf, context)
+                    .map_err(|_| crypto_err("AES-CTR encryption failed"))?;
+                Ok(())
+            }
         }
-        let context = EncryptionContext::Iv128(self.counter_block(block).into());
-        self.key
-            .less_safe_encrypt(buf, context)
-            .map_err(|_| crypto_err("AES-CTR encryption failed"))?;
-        Ok(())
     }
 }
 
@@ -231,12 +256,11 @@ mod tests {
                 &CounterIv::from_slice(&iv).unwrap(),
             )
             .unwrap();
-            let aws_lc = AesCtr::new(
+            let aws_lc = AesCtr::on_aws_lc(
                 &DataKey::from_slice(&[5u8; 32]).unwrap(),
                 &CounterIv::from_slice(&iv).unwrap(),
             )
-            .unwrap()
-            .without_vaes();
+            .unwrap();
             for ctr in [vaes, aws_lc] {
                 for offset in [0u64, 1, 15, 16, 17, 4095, 70_001] {
                     let expected = reference_at(&iv, offset, &input);
