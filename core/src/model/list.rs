@@ -5,6 +5,16 @@ use super::xml::Element;
 use super::ResponseMeta;
 use crate::error::Result;
 
+/// The query parameters that have a value, in order.
+fn present_parameters<const N: usize>(
+    parameters: [(&str, Option<String>); N],
+) -> Vec<(String, String)> {
+    parameters
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_string(), value?)))
+        .collect()
+}
+
 /// Options of ListObjectsV2.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListObjectsV2Options {
@@ -20,21 +30,15 @@ pub struct ListObjectsV2Options {
 
 impl ListObjectsV2Options {
     pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut q = vec![("list-type".to_string(), "2".to_string())];
-        let mut push = |name: &str, v: &Option<String>| {
-            if let Some(v) = v {
-                q.push((name.to_string(), v.clone()));
-            }
-        };
-        push("prefix", &self.prefix);
-        push("delimiter", &self.delimiter);
-        push("start-after", &self.start_after);
-        push("continuation-token", &self.continuation_token);
-        push("max-keys", &self.max_keys.map(|m| m.to_string()));
-        if self.fetch_owner {
-            q.push(("fetch-owner".to_string(), "true".to_string()));
-        }
-        q
+        present_parameters([
+            ("list-type", Some("2".to_string())),
+            ("prefix", self.prefix.clone()),
+            ("delimiter", self.delimiter.clone()),
+            ("start-after", self.start_after.clone()),
+            ("continuation-token", self.continuation_token.clone()),
+            ("max-keys", self.max_keys.map(|m| m.to_string())),
+            ("fetch-owner", self.fetch_owner.then(|| "true".to_string())),
+        ])
     }
 
     /// The options of the page after `page`, listed with these; `None` after the last (or
@@ -107,17 +111,12 @@ pub struct ListObjectsOptions {
 
 impl ListObjectsOptions {
     pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut q = Vec::new();
-        let mut push = |name: &str, v: Option<String>| {
-            if let Some(v) = v {
-                q.push((name.to_string(), v));
-            }
-        };
-        push("prefix", self.prefix.clone());
-        push("delimiter", self.delimiter.clone());
-        push("marker", self.marker.clone());
-        push("max-keys", self.max_keys.map(|m| m.to_string()));
-        q
+        present_parameters([
+            ("prefix", self.prefix.clone()),
+            ("delimiter", self.delimiter.clone()),
+            ("marker", self.marker.clone()),
+            ("max-keys", self.max_keys.map(|m| m.to_string())),
+        ])
     }
 
     /// The options of the page after `page`, listed with these; `None` after the last (or
