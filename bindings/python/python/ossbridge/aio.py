@@ -8,7 +8,7 @@ Mirrors ``ossbridge/api.py`` method for method: keep the two in step.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Sequence
+from typing import Any, AsyncIterator, Dict, Mapping, Optional, Sequence
 
 from ._calls import BucketCalls, ByteRange, CryptoBucketCalls, _unsupported, HeadersArg, ProgressCallback, ResumableStore, list_buckets_call, service_native
 from .exceptions import ClientError, NotFound
@@ -30,7 +30,7 @@ from .models import (
     RequestResult,
     ServerSideEncryptionRule,
     SimplifiedObjectInfo,
-    listing_entries,
+    MarkerListing,
 )
 
 __all__ = ["AsyncGetObjectResult", "Bucket", "CryptoBucket", "ObjectIterator", "Service", "resumable_download", "resumable_upload"]
@@ -232,20 +232,10 @@ class CryptoBucket(Bucket):
         raise ClientError("CryptoBucket does not support copy_object: copy with a plain Bucket, the metadata travels with the object")
 
 
-class ObjectIterator:
+class ObjectIterator(MarkerListing[Bucket]):
     """``ossbridge.ObjectIterator`` for ``async for``: every object under ``prefix`` and, with a
     ``delimiter``, every common prefix (``is_prefix()`` true), each page in key order, pages
     fetched lazily by following ``next_marker``."""
-
-    def __init__(self, bucket: Bucket, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100, max_retries: Optional[int] = None, headers: HeadersArg = None) -> None:
-        self.bucket = bucket
-        self.prefix = prefix
-        self.delimiter = delimiter
-        self.max_keys = max_keys
-        self.headers = headers
-        self.next_marker = marker
-        self.is_truncated = True
-        self._entries: List[SimplifiedObjectInfo] = []
 
     def __aiter__(self) -> "ObjectIterator":
         return self
@@ -254,10 +244,8 @@ class ObjectIterator:
         while not self._entries:
             if not self.is_truncated:
                 raise StopAsyncIteration
-            page = await self.bucket.list_objects(self.prefix, self.delimiter, self.next_marker, self.max_keys, self.headers)
-            self._entries = listing_entries(page.object_list, page.prefix_list)
-            self.is_truncated, self.next_marker = page.is_truncated, page.next_marker
-        return self._entries.pop(0)
+            self._take_page(await self.bucket.list_objects(*self._page_request()))
+        return self._entries.popleft()
 
 
 class _AsyncBytesStream:

@@ -7,7 +7,8 @@ during uploads, downloads and CRC-64 hashing.
 from __future__ import annotations
 
 import io
-from typing import Any, Iterator, List, Optional, Sequence
+from collections import deque
+from typing import Any, Deque, Iterator, Optional, Sequence
 
 from ._calls import BucketCalls, ByteRange, CryptoBucketCalls, _unsupported, HeadersArg, ProgressCallback, ResumableStore, list_buckets_call, service_native
 from .exceptions import ClientError, NotFound
@@ -29,6 +30,7 @@ from .models import (
     RequestResult,
     ServerSideEncryptionRule,
     SimplifiedObjectInfo,
+    MarkerListing,
     listing_entries,
 )
 
@@ -215,21 +217,10 @@ class CryptoBucket(Bucket):
         raise ClientError("CryptoBucket does not support copy_object: copy with a plain Bucket, the metadata travels with the object")
 
 
-class ObjectIterator:
+class ObjectIterator(MarkerListing[Bucket]):
     """oss2's ``ObjectIterator`` (ListObjects V1, marker-based): every object under ``prefix``
     and, with a ``delimiter``, every common prefix as a :class:`SimplifiedObjectInfo` whose
-    ``is_prefix()`` is true, each page's entries in key order, fetching pages lazily.
-    ``max_retries`` is accepted for oss2 compatibility; the core already retries each page."""
-
-    def __init__(self, bucket: Bucket, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100, max_retries: Optional[int] = None, headers: HeadersArg = None) -> None:
-        self.bucket = bucket
-        self.prefix = prefix
-        self.delimiter = delimiter
-        self.max_keys = max_keys
-        self.headers = headers
-        self.next_marker = marker
-        self.is_truncated = True
-        self._entries: List[SimplifiedObjectInfo] = []
+    ``is_prefix()`` is true, each page's entries in key order, fetching pages lazily."""
 
     def __iter__(self) -> Iterator[SimplifiedObjectInfo]:
         return self
@@ -238,10 +229,8 @@ class ObjectIterator:
         while not self._entries:
             if not self.is_truncated:
                 raise StopIteration
-            page = self.bucket.list_objects(self.prefix, self.delimiter, self.next_marker, self.max_keys, self.headers)
-            self._entries = listing_entries(page.object_list, page.prefix_list)
-            self.is_truncated, self.next_marker = page.is_truncated, page.next_marker
-        return self._entries.pop(0)
+            self._take_page(self.bucket.list_objects(*self._page_request()))
+        return self._entries.popleft()
 
 
 class ObjectIteratorV2:
@@ -256,7 +245,7 @@ class ObjectIteratorV2:
         self.fetch_owner = fetch_owner
         self.max_keys = max_keys
         self.next_continuation_token = continuation_token
-        self._entries: List[SimplifiedObjectInfo] = []
+        self._entries: Deque[SimplifiedObjectInfo] = deque()
         self._done = False
 
     def __iter__(self) -> Iterator[SimplifiedObjectInfo]:
@@ -270,4 +259,4 @@ class ObjectIteratorV2:
             self._entries = listing_entries(page.object_list, page.prefix_list)
             self.next_continuation_token = page.next_continuation_token or ""
             self._done = not page.is_truncated
-        return self._entries.pop(0)
+        return self._entries.popleft()

@@ -8,7 +8,8 @@ add ``etag``, ``crc`` and the typed SSE attributes ``server_side_encryption``,
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple, Union
+from collections import deque
+from typing import Any, Deque, Dict, Generic, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple, TypeVar, Union
 
 SERVER_SIDE_ENCRYPTION_AES256 = "AES256"
 SERVER_SIDE_ENCRYPTION_KMS = "KMS"
@@ -268,10 +269,38 @@ def _object_list(resp: Mapping[str, Any]) -> List[SimplifiedObjectInfo]:
     ]
 
 
-def listing_entries(object_list: List[SimplifiedObjectInfo], prefix_list: List[str]) -> List[SimplifiedObjectInfo]:
-    """A page's objects and common prefixes merged in key order, as oss2's iterators yield them."""
+def listing_entries(object_list: List[SimplifiedObjectInfo], prefix_list: List[str]) -> Deque[SimplifiedObjectInfo]:
+    """A page's objects and common prefixes merged in key order, as oss2's iterators yield them
+    (a deque: the iterators take from the front)."""
     entries = object_list + [SimplifiedObjectInfo(p, None, None, None, None, None) for p in prefix_list]
-    return sorted(entries, key=lambda o: o.key)
+    return deque(sorted(entries, key=lambda o: o.key))
+
+
+BucketT = TypeVar("BucketT")
+
+
+class MarkerListing(Generic[BucketT]):
+    """What oss2's ``ObjectIterator`` keeps between pages, shared by the sync and the async
+    iterator: where the next ListObjects (V1) page starts, and what is left of the current one.
+    ``max_retries`` is accepted for oss2 compatibility; the core already retries each page."""
+
+    def __init__(self, bucket: BucketT, prefix: str = "", delimiter: str = "", marker: str = "", max_keys: int = 100, max_retries: Optional[int] = None, headers: Any = None) -> None:
+        self.bucket = bucket
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.max_keys = max_keys
+        self.headers = headers
+        self.next_marker = marker
+        self.is_truncated = True
+        self._entries: Deque[SimplifiedObjectInfo] = deque()
+
+    def _page_request(self) -> Tuple[str, str, str, int, Any]:
+        """The arguments of ``list_objects`` for the next page."""
+        return self.prefix, self.delimiter, self.next_marker, self.max_keys, self.headers
+
+    def _take_page(self, page: "ListObjectsResult") -> None:
+        self._entries = listing_entries(page.object_list, page.prefix_list)
+        self.is_truncated, self.next_marker = page.is_truncated, page.next_marker
 
 
 class ListObjectsResult(RequestResult):
