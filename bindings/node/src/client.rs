@@ -239,8 +239,13 @@ impl NativeClient {
         Client::new(config).into_napi()
     }
 
-    /// One entry of `objects` in ali-oss's list and listV2 results; `owner` is null when
-    /// OSS sent none (ListObjectsV2 without fetch-owner), as in ali-oss.
+    /// `objects` of ali-oss's list and listV2 results.
+    fn object_entries(&self, bucket: &str, objects: &[ObjectSummary]) -> Vec<Value> {
+        objects.iter().map(|o| self.object_entry(bucket, o)).collect()
+    }
+
+    /// One entry of `objects`; `owner` is null when OSS sent none (ListObjectsV2 without
+    /// fetch-owner), as in ali-oss.
     fn object_entry(&self, bucket: &str, o: &ObjectSummary) -> Value {
         let owner = o
             .owner
@@ -720,11 +725,7 @@ impl NativeClient {
             max_keys: query.max_keys,
         };
         let r = client.list_objects(&bucket, &opts).await.into_napi()?;
-        let objects: Vec<Value> = r
-            .objects
-            .iter()
-            .map(|o| self.object_entry(&bucket, o))
-            .collect();
+        let objects = self.object_entries(&bucket, &r.objects);
         Ok(json!({
             "res": res(&r.meta, 0, &t),
             "objects": objects,
@@ -754,11 +755,7 @@ impl NativeClient {
             fetch_owner: query.fetch_owner.unwrap_or(false),
         };
         let r = client.list_objects_v2(&bucket, &opts).await.into_napi()?;
-        let objects: Vec<Value> = r
-            .objects
-            .iter()
-            .map(|o| self.object_entry(&bucket, o))
-            .collect();
+        let objects = self.object_entries(&bucket, &r.objects);
         Ok(json!({
             "objects": objects,
             "prefixes": prefixes_or_null(&r.common_prefixes),
