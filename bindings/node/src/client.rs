@@ -241,7 +241,10 @@ impl NativeClient {
 
     /// `objects` of ali-oss's list and listV2 results.
     fn object_entries(&self, bucket: &str, objects: &[ObjectSummary]) -> Vec<Value> {
-        objects.iter().map(|o| self.object_entry(bucket, o)).collect()
+        objects
+            .iter()
+            .map(|o| self.object_entry(bucket, o))
+            .collect()
     }
 
     /// One entry of `objects`; `owner` is null when OSS sent none (ListObjectsV2 without
